@@ -1,0 +1,58 @@
+#include "dipsim/core/text.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+namespace dipsim::core {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  std::iota(prev.begin(), prev.end(), std::size_t{0});
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
+  std::size_t best = std::numeric_limits<std::size_t>::max();
+  std::string best_word;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best) {
+      best = d;
+      best_word = c;
+    }
+  }
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+  return best <= limit ? best_word : std::string{};
+}
+
+std::string join(std::span<const std::string> parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string quote(std::string_view value, std::size_t max_len) {
+  std::string out = "\"";
+  if (value.size() > max_len) {
+    out += value.substr(0, max_len);
+    out += "...";
+  } else {
+    out += value;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace dipsim::core

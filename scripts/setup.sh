@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package dipsim needs to build, test and analyse runs.
+# Idempotent: when everything is present it does nothing (no apt-get update, no network).
+# Runs as root (as on the project's machines); otherwise it uses sudo when available.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang-format
+  # engine libraries
+  libtbb-dev libhdf5-dev hdf5-tools libyaml-cpp-dev libboost-graph-dev libcli11-dev
+  librandom123-dev libopenmpi-dev openmpi-bin
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # Python analysis (run with /usr/bin/python3)
+  python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
+  python3-matplotlib python3-scipy python3-networkx python3-pytest
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${#missing[@]} missing package(s): ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "setup: need root to install packages: ${missing[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup: done"
