@@ -74,12 +74,36 @@ struct BuildOptions {
 
 /// Builds the CSR relations from an edge list over `num_nodes` nodes. The result does not depend
 /// on the order of `edges` (rows are sorted), so any deterministic edge stream gives one graph.
-/// Throws core::Error (kInput) when an edge names a node >= num_nodes.
+/// Node attributes that are empty are sized to `num_nodes` with defaults (country 0, community 0,
+/// kind citizen); attributes already present must have `num_nodes` entries.
+/// Throws core::Error (kInput) when an edge names a node >= num_nodes or an attribute array has
+/// the wrong size.
 void build_csr(FollowGraph& graph, NodeId num_nodes, std::vector<Edge> edges,
                const BuildOptions& options = {});
 
 /// Builds a CSR from edges (from -> row, to -> target); rows sorted, duplicates/self-loops per
 /// options. Exposed for readers and tests.
+///
+/// Fully parallel (TBB) and deterministic: counts are integer atomics, rows are filled in any
+/// order and then sorted, so the result is identical for any thread count and any edge order.
+/// A stream already grouped by row (every generator's output) skips the scatter: its row
+/// boundaries are found in one parallel pass and targets are copied in place.
 Csr make_csr(NodeId num_nodes, std::span<const Edge> edges, bool reverse, const BuildOptions& options);
+
+/// Convenience: a FollowGraph over `num_nodes` citizens (country 0, community 0) built from
+/// `edges` with `options`.
+FollowGraph make_follow_graph(NodeId num_nodes, std::vector<Edge> edges,
+                              const BuildOptions& options = {});
+
+/// The edges of a CSR as a stream in row order: (v, target) for each row v (or (target, v) when
+/// `reverse`, i.e. when the CSR is a followers relation and the stream should stay follower ->
+/// followed).
+std::vector<Edge> edges_of(const Csr& csr, bool reverse = false);
+
+/// The reverse relation of a CSR (rows sorted, same multiset of pairs); parallel, deterministic.
+Csr transpose(const Csr& csr);
+
+/// Builds `graph.followers` from `graph.following` when it is empty.
+void ensure_followers(FollowGraph& graph);
 
 }  // namespace dipsim::graph

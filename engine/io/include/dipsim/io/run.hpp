@@ -1,0 +1,47 @@
+// Running a scenario end to end: build the world, step it, and write the run file (metrics every
+// step, snapshots on schedule, graph summary and cascades) with full provenance. Used by
+// `dipsim run` and, later, by the sweep executors.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "dipsim/io/parameters.hpp"
+#include "dipsim/io/run_file.hpp"
+#include "dipsim/sim/metrics.hpp"
+
+namespace dipsim::io {
+
+struct RunOptions {
+  std::filesystem::path output;  ///< final file name (written as output + ".partial" first)
+  bool force = false;            ///< overwrite an existing output
+  std::uint32_t threads = 0;     ///< recorded in provenance (the caller limits TBB)
+  std::string command_line;      ///< recorded in provenance
+  /// Checked between steps; when it becomes true the run stops and is marked interrupted.
+  const std::atomic<bool>* stop = nullptr;
+  /// Called after every step with (steps done, total steps).
+  std::function<void(std::uint32_t, std::uint32_t)> progress;
+};
+
+struct RunResult {
+  RunStatus status = RunStatus::kRunning;
+  std::filesystem::path file;  ///< where the file is now (final name or .partial)
+  double wall_seconds = 0.0;
+  std::uint32_t steps_done = 0;
+  std::uint32_t num_citizens = 0;
+  std::uint64_t num_edges = 0;
+  std::uint64_t num_items = 0;
+  sim::MetricFrame final_metrics;
+  std::vector<std::string> countries, states;
+};
+
+/// Runs the scenario and writes its run file. Errors while running mark the file failed (kept as
+/// .partial) and are rethrown; an interrupt marks it interrupted and returns normally.
+RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
+
+/// Current time as ISO 8601 UTC, e.g. 2026-11-23T04:59:00Z.
+std::string iso8601_now();
+
+}  // namespace dipsim::io

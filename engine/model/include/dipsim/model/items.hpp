@@ -1,0 +1,54 @@
+// Items (posts and reshares) in structure-of-arrays form. Items are immutable once created
+// except for their engagement counter, which only the posting phase (single writer) changes.
+// Each account's items form a newest-first linked list (`last_of` -> `prev_by_author`), so a feed
+// pull walks exactly the items of the accounts a reader follows inside the recent window.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "dipsim/core/types.hpp"
+#include "dipsim/graph/follow_graph.hpp"
+
+namespace dipsim::model {
+
+struct NewItem {
+  NodeId author;
+  ItemId parent;  ///< item reshared, or kNoItem for an original post
+  std::uint8_t state;
+  float stance;
+  float quality;
+  float appeal;
+  graph::NodeKind source_kind;
+};
+
+class ItemStore {
+ public:
+  explicit ItemStore(NodeId num_accounts = 0) { reset(num_accounts); }
+  void reset(NodeId num_accounts);
+
+  /// Appends an item created at `step`; updates the author's list and, for reshares, the parent's
+  /// engagement and the cascade statistics of the root. Single-threaded by design.
+  ItemId add(const NewItem& item, Step step);
+
+  std::size_t size() const { return author.size(); }
+  std::size_t bytes() const;
+
+  // Per item.
+  std::vector<NodeId> author;
+  std::vector<ItemId> root;            ///< original item of the cascade (itself for originals)
+  std::vector<ItemId> prev_by_author;  ///< previous item of the same author or kNoItem
+  std::vector<Step> created;
+  std::vector<std::uint8_t> state;
+  std::vector<graph::NodeKind> source_kind;
+  std::vector<std::uint16_t> depth;  ///< reshare depth (0 for originals)
+  std::vector<float> stance, quality, appeal;
+  std::vector<std::uint32_t> reshares;  ///< direct reshares of this item
+  // Per root item (meaningful where root[i] == i).
+  std::vector<std::uint32_t> cascade_size;   ///< items in the cascade including the root
+  std::vector<std::uint16_t> cascade_depth;  ///< deepest reshare
+  std::vector<Step> cascade_last;            ///< step of the latest item of the cascade
+  // Per account.
+  std::vector<ItemId> last_of;  ///< newest item of each account or kNoItem
+};
+
+}  // namespace dipsim::model

@@ -1,0 +1,15 @@
+// Random-number streams: one per purpose, so that a mechanism's draws never shift another's.
+// A draw is keyed by (seed, stream, agent, step); see core/rng.hpp.
+#pragma once
+#include <cstdint>
+
+namespace dipsim::model::stream {
+inline constexpr std::uint32_t kGraph = 1;           ///< citizen-citizen follow graph
+inline constexpr std::uint32_t kInit = 2;            ///< initial citizen state
+inline constexpr std::uint32_t kFollowOfficial = 3;  ///< following official accounts
+inline constexpr std::uint32_t kSchedule = 4;        ///< posting schedule phases
+inline constexpr std::uint32_t kActivity = 5;        ///< whether a citizen has a session
+inline constexpr std::uint32_t kRanking = 6;         ///< random feed ranking
+inline constexpr std::uint32_t kReshare = 7;         ///< reshare decisions
+inline constexpr std::uint32_t kPost = 8;            ///< own opinion posts
+}  // namespace dipsim::model::stream

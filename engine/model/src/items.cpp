@@ -1,0 +1,65 @@
+#include "dipsim/model/items.hpp"
+
+#include <algorithm>
+
+#include "dipsim/core/error.hpp"
+
+namespace dipsim::model {
+
+void ItemStore::reset(NodeId num_accounts) {
+  for (auto* v : {&author, &root, &prev_by_author, &created, &reshares, &cascade_size,
+                  &cascade_last}) {
+    v->clear();
+  }
+  state.clear();
+  source_kind.clear();
+  depth.clear();
+  cascade_depth.clear();
+  stance.clear();
+  quality.clear();
+  appeal.clear();
+  last_of.assign(num_accounts, kNoItem);
+}
+
+ItemId ItemStore::add(const NewItem& item, Step step) {
+  if (author.size() >= kNoItem) {
+    throw core::Error(core::ErrorKind::kResource,
+                      "item store full: more than 2^32 - 1 items in one run; shorten the run or "
+                      "lower posting rates");
+  }
+  const auto id = static_cast<ItemId>(author.size());
+  const bool reshare = item.parent != kNoItem;
+  const ItemId r = reshare ? root[item.parent] : id;
+  const std::uint16_t d = reshare ? static_cast<std::uint16_t>(depth[item.parent] + 1) : 0;
+  author.push_back(item.author);
+  root.push_back(r);
+  prev_by_author.push_back(last_of[item.author]);
+  created.push_back(step);
+  state.push_back(item.state);
+  source_kind.push_back(item.source_kind);
+  depth.push_back(d);
+  stance.push_back(item.stance);
+  quality.push_back(item.quality);
+  appeal.push_back(item.appeal);
+  reshares.push_back(0);
+  cascade_size.push_back(1);
+  cascade_depth.push_back(0);
+  cascade_last.push_back(step);
+  last_of[item.author] = id;
+  if (reshare) {
+    ++reshares[item.parent];
+    ++cascade_size[r];
+    cascade_depth[r] = std::max(cascade_depth[r], d);
+    cascade_last[r] = step;
+  }
+  return id;
+}
+
+std::size_t ItemStore::bytes() const {
+  const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
+                               3 * sizeof(float) + sizeof(std::uint32_t) + sizeof(std::uint32_t) +
+                               sizeof(std::uint16_t) + sizeof(Step);
+  return author.size() * per_item + last_of.size() * sizeof(ItemId);
+}
+
+}  // namespace dipsim::model
