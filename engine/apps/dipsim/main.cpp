@@ -229,8 +229,7 @@ int main(int argc, char** argv) {
   run->add_flag("--force", force, "overwrite an existing run file");
   run->add_flag("-q,--quiet", quiet, "print nothing but errors");
 
-  auto* validate =
-      app.add_subcommand("validate", "check a scenario and print it fully resolved");
+  auto* validate = app.add_subcommand("validate", "check a scenario and print it fully resolved");
   validate->add_option("scenario", scenario, "scenario YAML file")
       ->required()
       ->check(CLI::ExistingFile);

@@ -25,9 +25,12 @@ struct Row {
   Setter set;
 };
 
-void assign(double& f, const Value& v) { f = std::get<double>(v); }
-void assign(bool& f, const Value& v) { f = std::get<bool>(v); }
-void assign(std::string& f, const Value& v) { f = std::get<std::string>(v); }
+void assign(double& f, const Value& v) {
+  f = std::get<double>(v);
+}
+void assign(std::string& f, const Value& v) {
+  f = std::get<std::string>(v);
+}
 void assign(std::uint32_t& f, const Value& v) {
   f = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
 }
@@ -45,10 +48,10 @@ void assign(model::FeedRanking& f, const Value& v) {
                            : model::FeedRanking::kEngagement;
 }
 
-#define DIPSIM_BIND(field)                                                                 \
-  [](sim::SimConfig & c, std::size_t i, const Value& v, const ResolvedScenario&) {        \
-    (void)i;                                                                               \
-    assign(field, v);                                                                      \
+#define DIPSIM_BIND(field)                                                        \
+  [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario&) { \
+    (void)i;                                                                      \
+    assign(field, v);                                                             \
   }
 
 ParamSpec num(std::string path, ParamType type, Value def, std::optional<double> lo,
@@ -65,8 +68,8 @@ ParamSpec num(std::string path, ParamType type, Value def, std::optional<double>
   p.source = std::move(source);
   return p;
 }
-ParamSpec flt(std::string path, double def, double lo, double hi, std::string unit,
-              std::string doc, std::string source = "") {
+ParamSpec flt(std::string path, double def, double lo, double hi, std::string unit, std::string doc,
+              std::string source = "") {
   return num(std::move(path), ParamType::kFloat, def, lo, hi, std::move(unit), std::move(doc),
              std::move(source));
 }
@@ -104,9 +107,9 @@ const std::vector<Row>& rows() {
     add(integer("run.steps", 168, 1, 10'000'000, "steps (hours)", "number of steps to simulate"),
         DIPSIM_BIND(c.run.steps));
     {
-      ParamSpec p = num("run.snapshot_steps", ParamType::kIntList, std::vector<std::int64_t>{}, 0,
-                        10'000'000, "steps",
-                        "save all citizens' attitudes after these steps (0 = initial state)");
+      ParamSpec p =
+          num("run.snapshot_steps", ParamType::kIntList, std::vector<std::int64_t>{}, 0, 10'000'000,
+              "steps", "save all citizens' attitudes after these steps (0 = initial state)");
       add(std::move(p), DIPSIM_BIND(c.run.snapshot_steps));
     }
     add(integer("run.snapshot_every", 0, 0, 10'000'000, "steps",
@@ -180,8 +183,7 @@ const std::vector<Row>& rows() {
       p.doc = "feed order: newest first, (1 + reshares) x age decay, or random";
       add(std::move(p), DIPSIM_BIND(c.model.feed.ranking));
     }
-    add(integer("feed.window_steps", 24, 1, 100'000, "steps",
-                "items older than this leave feeds"),
+    add(integer("feed.window_steps", 24, 1, 100'000, "steps", "items older than this leave feeds"),
         DIPSIM_BIND(c.model.feed.window_steps));
     add(flt("feed.engagement_half_life", 6.0, 0.01, 100'000.0, "steps",
             "half-life of the age decay in engagement ranking"),
@@ -213,8 +215,8 @@ const std::vector<Row>& rows() {
             }
             if (found == num_states) {
               const std::string key = "countries[" + std::to_string(i) + "].baseline_attitude";
-              std::string msg = "unknown state " + core::quote(name) + "; expected one of: " +
-                                core::join(names, ", ");
+              std::string msg = "unknown state " + core::quote(name) +
+                                "; expected one of: " + core::join(names, ", ");
               const std::string hint = core::did_you_mean(name, names);
               if (!hint.empty()) msg += " (did you mean \"" + hint + "\"?)";
               auto where = r.location(key);
@@ -309,10 +311,10 @@ void check_unique_names(const ResolvedScenario& r, const std::string& list) {
       throw core::Error(core::ErrorKind::kInput, "expected a non-empty name", r.location(key));
     }
     if (!seen.insert(name).second) {
-      throw core::Error(core::ErrorKind::kInput,
-                        "duplicate name " + core::quote(name) + "; names in " + list +
-                            " must be unique",
-                        r.location(key));
+      throw core::Error(
+          core::ErrorKind::kInput,
+          "duplicate name " + core::quote(name) + "; names in " + list + " must be unique",
+          r.location(key));
     }
   }
 }
@@ -323,8 +325,7 @@ const Schema& scenario_schema() {
   static const Schema schema = [] {
     Schema s;
     s.lists.push_back({"countries", 1, 65'000, "countries of the world (at least one)"});
-    s.lists.push_back({"states", 1, model::kMaxStates,
-                       "state actors running campaigns (1 to 8)"});
+    s.lists.push_back({"states", 1, model::kMaxStates, "state actors running campaigns (1 to 8)"});
     for (const auto& row : rows()) s.params.push_back(row.spec);
     return s;
   }();

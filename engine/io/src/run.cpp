@@ -42,38 +42,39 @@ std::set<std::uint32_t> snapshot_schedule(const sim::RunConfig& run) {
 
 void write_graph_group(RunWriter& out, const sim::World& w) {
   const auto& g = w.graph;
-  out.write_array<std::uint16_t>("graph/node_country", g.country);
+  out.write_array<std::uint16_t>("graph/node_country", g.country, {"node"});
   std::vector<std::uint8_t> kind(g.kind.size());
   for (std::size_t i = 0; i < kind.size(); ++i) kind[i] = static_cast<std::uint8_t>(g.kind[i]);
-  out.write_array<std::uint8_t>("graph/node_kind", kind);
+  out.write_array<std::uint8_t>("graph/node_kind", kind, {"node"});
   std::vector<std::uint32_t> out_degree(g.num_nodes()), in_degree(g.num_nodes(), 0);
   for (NodeId v = 0; v < g.num_nodes(); ++v) {
     out_degree[v] = static_cast<std::uint32_t>(g.following.degree(v));
     for (NodeId u : g.following.row(v)) ++in_degree[u];
   }
-  out.write_array<std::uint32_t>("graph/out_degree", out_degree);
-  out.write_array<std::uint32_t>("graph/in_degree", in_degree);
-  out.write_array<std::uint32_t>("graph/country_population", w.country_population);
-  out.write_array<std::uint32_t>("graph/country_online", w.country_online);
+  out.write_array<std::uint32_t>("graph/out_degree", out_degree, {"node"});
+  out.write_array<std::uint32_t>("graph/in_degree", in_degree, {"node"});
+  std::vector<std::string> country_names;
+  for (const auto& c : w.config.model.countries) country_names.push_back(c.name);
+  out.write_strings("graph/country", country_names, {"country"});
+  out.write_array<std::uint32_t>("graph/country_population", w.country_population, {"country"});
+  out.write_array<std::uint32_t>("graph/country_online", w.country_online, {"country"});
   std::vector<std::string> names;
   std::vector<std::uint32_t> nodes;
   for (const auto& a : w.officials) {
     names.push_back(a.name);
     nodes.push_back(a.node);
   }
-  out.write_strings("graph/official_name", names);
-  out.write_array<std::uint32_t>("graph/official_node", nodes);
+  out.write_strings("graph/official_name", names, {"official"});
+  out.write_array<std::uint32_t>("graph/official_node", nodes, {"official"});
   const std::string kinds = "0=citizen 1=official 2=outlet 3=influencer 4=fact_checker 5=bot";
   out.set_attribute("graph/node_kind", "legend", kinds);
   out.set_attribute("graph", "num_nodes", static_cast<std::uint64_t>(g.num_nodes()));
   out.set_attribute("graph", "num_edges", static_cast<std::uint64_t>(g.num_edges()));
   out.set_attribute("graph", "num_citizens", static_cast<std::uint64_t>(w.citizens.count));
-  const std::uint64_t max_out = out_degree.empty() ? 0
-                                                    : *std::max_element(out_degree.begin(),
-                                                                        out_degree.end());
-  const std::uint64_t max_in = in_degree.empty() ? 0
-                                                  : *std::max_element(in_degree.begin(),
-                                                                      in_degree.end());
+  const std::uint64_t max_out =
+      out_degree.empty() ? 0 : *std::max_element(out_degree.begin(), out_degree.end());
+  const std::uint64_t max_in =
+      in_degree.empty() ? 0 : *std::max_element(in_degree.begin(), in_degree.end());
   out.set_attribute("graph", "mean_out_degree",
                     g.num_nodes() ? static_cast<double>(g.num_edges()) / g.num_nodes() : 0.0);
   out.set_attribute("graph", "max_out_degree", max_out);
@@ -95,14 +96,14 @@ void write_cascades(RunWriter& out, const model::ItemStore& items) {
     lifetime.push_back(items.cascade_last[i] - items.created[i]);
     quality.push_back(items.quality[i]);
   }
-  out.write_array<std::uint32_t>("cascades/root_item", root);
-  out.write_array<std::uint32_t>("cascades/author", author);
-  out.write_array<std::uint8_t>("cascades/state", state);
-  out.write_array<std::uint32_t>("cascades/size", size);
-  out.write_array<std::uint32_t>("cascades/depth", depth);
-  out.write_array<std::uint32_t>("cascades/start_step", start);
-  out.write_array<std::uint32_t>("cascades/lifetime", lifetime);
-  out.write_array<float>("cascades/quality", quality);
+  out.write_array<std::uint32_t>("cascades/root_item", root, {"cascade"});
+  out.write_array<std::uint32_t>("cascades/author", author, {"cascade"});
+  out.write_array<std::uint8_t>("cascades/state", state, {"cascade"});
+  out.write_array<std::uint32_t>("cascades/size", size, {"cascade"});
+  out.write_array<std::uint32_t>("cascades/depth", depth, {"cascade"});
+  out.write_array<std::uint32_t>("cascades/start_step", start, {"cascade"});
+  out.write_array<std::uint32_t>("cascades/lifetime", lifetime, {"cascade"});
+  out.write_array<float>("cascades/quality", quality, {"cascade"});
   out.set_attribute("cascades", "num_items", static_cast<std::uint64_t>(items.size()));
 }
 

@@ -7,8 +7,8 @@
 namespace dipsim::model {
 
 void ItemStore::reset(NodeId num_accounts) {
-  for (auto* v : {&author, &root, &prev_by_author, &created, &reshares, &cascade_size,
-                  &cascade_last}) {
+  for (auto* v :
+       {&author, &root, &prev_by_author, &created, &reshares, &cascade_size, &cascade_last}) {
     v->clear();
   }
   state.clear();

@@ -23,7 +23,9 @@ std::uint64_t pack(float score, ItemId item) {
   __builtin_memcpy(&bits, &score, sizeof bits);
   return (static_cast<std::uint64_t>(bits) << 32) | item;
 }
-ItemId unpack_item(std::uint64_t c) { return static_cast<ItemId>(c & 0xFFFFFFFFu); }
+ItemId unpack_item(std::uint64_t c) {
+  return static_cast<ItemId>(c & 0xFFFFFFFFu);
+}
 
 }  // namespace
 
@@ -157,9 +159,9 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       const float x = items.stance[i];
       const float distance = std::fabs(x - a);
       const bool official = items.source_kind[i] == graph::NodeKind::kOfficial;
-      const float rate =
-          model::influence_rate(convergence, z.susceptibility[v], official ? trust_state : trust_peer,
-                                official ? state_credibility_[s] : 1.0f);
+      const float rate = model::influence_rate(convergence, z.susceptibility[v],
+                                               official ? trust_state : trust_peer,
+                                               official ? state_credibility_[s] : 1.0f);
       a = model::bounded_confidence_update(a, x, z.openness[v], rate);
       z.reached[v] = static_cast<std::uint8_t>(z.reached[v] | (1u << s));
       ++read_counts[country * num_states + s];
@@ -218,7 +220,8 @@ void Simulation::measure_phase() {
       const double* q = total.data() + (c * num_states + s) * kParts;
       const double mean = n > 0 ? q[0] / n : 0.0;
       frame_.at(Metric::kMeanAttitude, c, s) = mean;
-      frame_.at(Metric::kAttitudeVariance, c, s) = n > 0 ? std::max(0.0, q[1] / n - mean * mean) : 0.0;
+      frame_.at(Metric::kAttitudeVariance, c, s) =
+          n > 0 ? std::max(0.0, q[1] / n - mean * mean) : 0.0;
       frame_.at(Metric::kFavourableShare, c, s) = n > 0 ? q[2] / n : 0.0;
       frame_.at(Metric::kItemsRead, c, s) = read[c * num_states + s];
       frame_.at(Metric::kReshares, c, s) = reshares[c * num_states + s];

@@ -53,23 +53,22 @@ void init_citizens(World& w) {
     v += w.country_population[c];
   }
   auto& z = w.citizens;
-  tbb::parallel_for(tbb::blocked_range<NodeId>(0, z.count, 4096),
-                    [&](const tbb::blocked_range<NodeId>& r) {
-                      for (NodeId i = r.begin(); i != r.end(); ++i) {
-                        core::CounterRng rng(cfg.run.seed, model::stream::kInit, i, 0);
-                        const auto& country = cfg.model.countries[z.country[i]];
-                        z.online[i] = rng.uniform() < country.internet_penetration ? 1 : 0;
-                        for (std::uint32_t s = 0; s < num_states; ++s) {
-                          z.attitude[std::size_t{i} * num_states + s] =
-                              static_cast<float>(rng.clamped_normal(
-                                  country.baseline_attitude[s], country.attitude_spread, -1, 1));
-                        }
-                        z.openness[i] = static_cast<float>(
-                            rng.clamped_normal(cc.openness_mean, cc.openness_sd, 0.0, 2.0));
-                        z.susceptibility[i] = static_cast<float>(rng.clamped_normal(
-                            cc.susceptibility_mean, cc.susceptibility_sd, 0.0, 1.0));
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<NodeId>(0, z.count, 4096), [&](const tbb::blocked_range<NodeId>& r) {
+        for (NodeId i = r.begin(); i != r.end(); ++i) {
+          core::CounterRng rng(cfg.run.seed, model::stream::kInit, i, 0);
+          const auto& country = cfg.model.countries[z.country[i]];
+          z.online[i] = rng.uniform() < country.internet_penetration ? 1 : 0;
+          for (std::uint32_t s = 0; s < num_states; ++s) {
+            z.attitude[std::size_t{i} * num_states + s] = static_cast<float>(
+                rng.clamped_normal(country.baseline_attitude[s], country.attitude_spread, -1, 1));
+          }
+          z.openness[i] =
+              static_cast<float>(rng.clamped_normal(cc.openness_mean, cc.openness_sd, 0.0, 2.0));
+          z.susceptibility[i] = static_cast<float>(
+              rng.clamped_normal(cc.susceptibility_mean, cc.susceptibility_sd, 0.0, 1.0));
+        }
+      });
   w.country_online.assign(w.country_population.size(), 0);
   for (NodeId i = 0; i < z.count; ++i) w.country_online[z.country[i]] += z.online[i];
 }
@@ -114,9 +113,8 @@ void init_graph(World& w) {
 
   // Online citizens follow official accounts: the ministry with probability ministry_reach,
   // the embassy in their own country with probability embassy_reach.
-  std::vector<std::vector<std::size_t>> embassy_of(cfg.model.states.size(),
-                                                   std::vector<std::size_t>(
-                                                       cfg.model.countries.size(), SIZE_MAX));
+  std::vector<std::vector<std::size_t>> embassy_of(
+      cfg.model.states.size(), std::vector<std::size_t>(cfg.model.countries.size(), SIZE_MAX));
   std::vector<std::size_t> ministry_of(cfg.model.states.size(), SIZE_MAX);
   for (std::size_t k = 0; k < w.officials.size(); ++k) {
     const auto& a = w.officials[k];
@@ -159,7 +157,8 @@ void init_graph(World& w) {
 World build_world(const SimConfig& config) {
   if (config.model.states.size() > model::kMaxStates) {
     throw core::Error(core::ErrorKind::kInput,
-                      "at most " + std::to_string(model::kMaxStates) + " states are supported, got " +
+                      "at most " + std::to_string(model::kMaxStates) +
+                          " states are supported, got " +
                           std::to_string(config.model.states.size()),
                       core::InputLocation{"", 0, 0, "states"});
   }

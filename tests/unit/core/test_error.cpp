@@ -11,7 +11,8 @@ using namespace dipsim::core;
 TEST(Error, FormatsFileLineColumnKeyAndMessage) {
   Error e(ErrorKind::kInput, "expected a number >= 0, got \"lots\"",
           InputLocation{"run.yaml", 12, 5, "campaigns[0].budget"});
-  EXPECT_STREQ(e.what(), "run.yaml:12:5: campaigns[0].budget: expected a number >= 0, got \"lots\"");
+  EXPECT_STREQ(e.what(),
+               "run.yaml:12:5: campaigns[0].budget: expected a number >= 0, got \"lots\"");
   EXPECT_EQ(e.kind(), ErrorKind::kInput);
   EXPECT_EQ(e.where().line, 12u);
 }

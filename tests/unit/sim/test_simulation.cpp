@@ -115,8 +115,7 @@ TEST(Simulation, CampaignRaisesAttitudeTowardTheState) {
   }
   const double gain_on = with.metrics().at(Metric::kMeanAttitude, 0, 0) - start;
   const double gain_off = without.metrics().at(Metric::kMeanAttitude, 0, 0) - start;
-  std::printf("attitude gain toward S1 in A: campaign %.4f, no campaign %.4f\n", gain_on,
-              gain_off);
+  std::printf("attitude gain toward S1 in A: campaign %.4f, no campaign %.4f\n", gain_on, gain_off);
   EXPECT_GT(gain_on, 0.01);
   EXPECT_NEAR(gain_off, 0.0, 1e-12);
   EXPECT_GT(with.metrics().at(Metric::kReach, 0, 0), without.metrics().at(Metric::kReach, 0, 0));

@@ -128,4 +128,19 @@ ResolvedScenario load_scenario_text(std::string_view text, const std::string& di
 /// Markdown reference of a schema (one table per top-level section), as docs/scenario-reference.md.
 std::string reference_markdown(const Schema& schema, std::string_view title);
 
+/// Checks a schema as declared by developers: every path is made of names
+/// (`[A-Za-z_][A-Za-z0-9_]*`) and appears once; `list[].field` rows name a declared `ListSpec` and
+/// every list has at least one field; no name is used both as a section and as a parameter; lists
+/// are not nested in lists; `include` is not a top-level name; defaults have the row's type and lie
+/// within its range and choices; kChoice rows have choices; min <= max. Throws
+/// core::Error(kInternal) naming the row. The loader calls it first, so a broken table fails every
+/// load, not only some scenarios.
+void validate_schema(const Schema& schema);
+
+/// A value as YAML flow text, exactly as ResolvedScenario::to_yaml() writes it: `true`, `42`,
+/// `0.25`, `"text"` (always double-quoted, escaped), `[1, 2]`, `{"US": 0.5}`. Floats use the
+/// shortest digits that read back to the same double and always contain a `.` (`1.0`, `1.0e+06`)
+/// so YAML 1.1 readers such as PyYAML also see a float.
+std::string format_value(const Value& value);
+
 }  // namespace dipsim::io

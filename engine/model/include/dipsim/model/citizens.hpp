@@ -19,9 +19,9 @@ struct Citizens {
   std::vector<float> attitude;       ///< [citizen * num_states + state], in [-1, 1]
   std::vector<float> openness;       ///< bounded-confidence width
   std::vector<float> susceptibility;
-  std::vector<std::uint8_t> reached;      ///< bit s set once the citizen read an item about state s
-  std::vector<Step> last_session;         ///< step of the latest session (feeds show newer items)
-  std::vector<ItemId> pending_reshare;    ///< item chosen to reshare next step or kNoItem
+  std::vector<std::uint8_t> reached;    ///< bit s set once the citizen read an item about state s
+  std::vector<Step> last_session;       ///< step of the latest session (feeds show newer items)
+  std::vector<ItemId> pending_reshare;  ///< item chosen to reshare next step or kNoItem
   std::vector<std::uint8_t> pending_post;  ///< state of an own post next step or kNoState
 
   void resize(NodeId n, std::uint32_t states);

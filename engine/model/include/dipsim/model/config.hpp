@@ -35,31 +35,32 @@ struct StateConfig {
   double message_quality = 0.8;  ///< in [0, 1]
   double message_appeal = 0.5;   ///< in [0, 1]; scales reshare probability
   double ministry_reach = 0.02;  ///< probability an online citizen anywhere follows the ministry
-  double embassy_reach = 0.10;   ///< probability an online citizen of a target country follows its embassy
+  double embassy_reach =
+      0.10;  ///< probability an online citizen of a target country follows its embassy
 };
 
 struct CitizenConfig {
   std::uint32_t count = 10'000;
   double openness_mean = 0.6;  ///< bounded-confidence width (Deffuant et al. 2000 epsilon)
   double openness_sd = 0.15;
-  double convergence = 0.2;       ///< step size mu of the bounded-confidence update
+  double convergence = 0.2;  ///< step size mu of the bounded-confidence update
   double susceptibility_mean = 0.5;
   double susceptibility_sd = 0.15;
-  double activity_per_hour = 0.1;  ///< probability of a session in a step
-  std::uint32_t attention = 10;     ///< items read per session
-  double reshare_propensity = 0.1;  ///< scales the reshare probability
-  double post_probability = 0.05;   ///< probability a session ends with an own opinion post
-  double post_quality = 0.5;        ///< quality of citizens' own posts, in [0, 1]
-  double post_appeal = 0.3;         ///< appeal of citizens' own posts, in [0, 1]
-  double trust_state = 0.6;         ///< trust in posts by official state accounts
-  double trust_peer = 0.8;          ///< trust in posts and reshares by other citizens
+  double activity_per_hour = 0.1;     ///< probability of a session in a step
+  std::uint32_t attention = 10;       ///< items read per session
+  double reshare_propensity = 0.1;    ///< scales the reshare probability
+  double post_probability = 0.05;     ///< probability a session ends with an own opinion post
+  double post_quality = 0.5;          ///< quality of citizens' own posts, in [0, 1]
+  double post_appeal = 0.3;           ///< appeal of citizens' own posts, in [0, 1]
+  double trust_state = 0.6;           ///< trust in posts by official state accounts
+  double trust_peer = 0.8;            ///< trust in posts and reshares by other citizens
   double favourable_threshold = 0.2;  ///< attitude above which a citizen counts as favourable
 };
 
 struct FeedConfig {
   FeedRanking ranking = FeedRanking::kEngagement;
-  std::uint32_t window_steps = 24;       ///< items older than this many steps leave feeds
-  double engagement_half_life = 6.0;     ///< steps; age decay of engagement ranking
+  std::uint32_t window_steps = 24;    ///< items older than this many steps leave feeds
+  double engagement_half_life = 6.0;  ///< steps; age decay of engagement ranking
 };
 
 struct ModelConfig {

@@ -15,7 +15,7 @@ struct GraphConfig {
 
 struct RunConfig {
   std::uint64_t seed = 1;
-  std::uint32_t steps = 168;                ///< steps of one hour
+  std::uint32_t steps = 168;                  ///< steps of one hour
   std::vector<std::uint32_t> snapshot_steps;  ///< steps after which attitudes are saved
   std::uint32_t snapshot_every = 0;           ///< also every N steps (0 = off)
 };

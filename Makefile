@@ -1,0 +1,46 @@
+# Thin wrapper over scripts/setup.sh and the CMake presets. The two set-up commands:
+#   make demo   install what is missing, build Release, run scenarios/demo.yaml -> runs/demo.h5
+#   make test   install what is missing, build, run the default test suite (ctest + pytest)
+PY := /usr/bin/python3
+JOBS ?= 2
+DIPSIM := build/release/bin/dipsim
+
+.PHONY: all setup build demo test test-cpp test-python docs build-asan test-asan build-tsan test-tsan clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+demo: build
+	@mkdir -p runs
+	$(DIPSIM) run scenarios/demo.yaml -o runs/demo.h5 --force
+
+test: build
+	ctest --preset release -j $(JOBS)
+	DIPSIM=$(abspath $(DIPSIM)) $(PY) -m pytest -q tests/python
+
+# Regenerates docs/scenario-reference.md from the parameter table.
+docs: build
+	$(DIPSIM) reference -o docs/scenario-reference.md
+
+build-asan: setup
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+test-asan: build-asan
+	ctest --preset asan -j $(JOBS)
+
+build-tsan: setup
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+
+test-tsan: build-tsan
+	TSAN_OPTIONS=halt_on_error=1 ctest --preset tsan -j $(JOBS) -L "sim|graph"
+
+clean:
+	rm -rf build
