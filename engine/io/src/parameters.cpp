@@ -2,12 +2,13 @@
 // sets; the schema for the loader, the documentation and the conversion all come from these rows,
 // so a key cannot exist in one and be missing from another.
 //
-// Defaults are chosen for a small, fast, readable demo world; where a value comes from the
-// literature the row names its source.
+// Defaults are chosen for a small, fast, readable world; where a value comes from the literature
+// the row names its source.
 #include "dipsim/io/parameters.hpp"
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 #include <set>
 #include <string>
 
@@ -25,14 +26,24 @@ struct Row {
   Setter set;
 };
 
+std::string indexed(const std::string& list, std::size_t i, const std::string& rest) {
+  return list + "[" + std::to_string(i) + "]" + rest;
+}
+
 void assign(double& f, const Value& v) {
   f = std::get<double>(v);
+}
+void assign(bool& f, const Value& v) {
+  f = std::get<bool>(v);
 }
 void assign(std::string& f, const Value& v) {
   f = std::get<std::string>(v);
 }
 void assign(std::uint32_t& f, const Value& v) {
   f = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
+}
+void assign(std::int32_t& f, const Value& v) {
+  f = static_cast<std::int32_t>(std::get<std::int64_t>(v));
 }
 void assign(std::uint64_t& f, const Value& v) {
   f = static_cast<std::uint64_t>(std::get<std::int64_t>(v));
@@ -46,6 +57,12 @@ void assign(model::FeedRanking& f, const Value& v) {
   f = s == "chronological" ? model::FeedRanking::kChronological
       : s == "random"      ? model::FeedRanking::kRandom
                            : model::FeedRanking::kEngagement;
+}
+void assign(model::OutletKind& f, const Value& v) {
+  const auto& s = std::get<std::string>(v);
+  f = s == "independent"         ? model::OutletKind::kIndependent
+      : s == "state_broadcaster" ? model::OutletKind::kStateBroadcaster
+                                 : model::OutletKind::kDomestic;
 }
 
 #define DIPSIM_BIND(field)                                                        \
@@ -86,9 +103,73 @@ ParamSpec text(std::string path, std::optional<std::string> def, std::string doc
   p.doc = std::move(doc);
   return p;
 }
+ParamSpec flag(std::string path, bool def, std::string doc) {
+  ParamSpec p;
+  p.path = std::move(path);
+  p.type = ParamType::kBool;
+  p.default_value = Value{def};
+  p.doc = std::move(doc);
+  return p;
+}
+ParamSpec choice(std::string path, std::string def, std::vector<std::string> choices,
+                 std::string doc) {
+  ParamSpec p;
+  p.path = std::move(path);
+  p.type = ParamType::kChoice;
+  p.default_value = Value{std::move(def)};
+  p.choices = std::move(choices);
+  p.doc = std::move(doc);
+  return p;
+}
+ParamSpec float_map(std::string path, double lo, double hi, std::string unit, std::string doc) {
+  return num(std::move(path), ParamType::kFloatMap, FloatMap{}, lo, hi, std::move(unit),
+             std::move(doc));
+}
 
-// Largest citizen count: node ids are 32-bit and official accounts need ids too.
+// Names of the records of a list, e.g. all states[].name.
+std::vector<std::string> record_names(const ResolvedScenario& r, const std::string& list) {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < r.list_size(list); ++k) {
+    names.push_back(r.get_string(indexed(list, k, ".name")));
+  }
+  return names;
+}
+
+// Index of `name` in `names`, or a kInput error at `key` naming the choices and a suggestion.
+std::size_t resolve_name(const std::string& name, const std::vector<std::string>& names,
+                         const std::string& what, const ResolvedScenario& r, const std::string& key,
+                         const std::string& element_key) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<std::size_t>(it - names.begin());
+  std::string msg =
+      "unknown " + what + " " + core::quote(name) + "; expected one of: " + core::join(names, ", ");
+  const std::string hint = core::did_you_mean(name, names);
+  if (!hint.empty()) msg += " (did you mean \"" + hint + "\"?)";
+  auto where = r.location(key);
+  where.key = element_key;
+  throw core::Error(core::ErrorKind::kInput, msg, where);
+}
+
+// A {NAME: value} map resolved against `names` into a dense vector (missing names get `fill`).
+std::vector<double> dense_map(const Value& v, const std::vector<std::string>& names, double fill,
+                              const std::string& what, const ResolvedScenario& r,
+                              const std::string& key) {
+  std::vector<double> out(names.size(), fill);
+  for (const auto& [name, value] : std::get<FloatMap>(v)) {
+    out[resolve_name(name, names, what, r, key, key + "." + name)] = value;
+  }
+  return out;
+}
+
+std::size_t language_index(const sim::SimConfig& c, const std::string& name) {
+  const auto& l = c.model.languages;
+  return static_cast<std::size_t>(std::find(l.begin(), l.end(), name) - l.begin());
+}
+
+// Largest citizen count: node ids are 32-bit and accounts need ids too.
 constexpr std::int64_t kMaxCitizens = 4'000'000'000;
+constexpr const char* kCampaignThemes[] = {"culture", "values", "achievements", "crisis_aid",
+                                           "policy"};
 
 const std::vector<Row>& rows() {
   static const std::vector<Row> table = [] {
@@ -99,6 +180,16 @@ const std::vector<Row>& rows() {
     // --- scenario description -------------------------------------------------------------
     add(text("title", "", "short title shown by `dipsim info` and in reports"), doc_only);
     add(text("description", "", "what the scenario shows; free text"), doc_only);
+    {
+      ParamSpec p;
+      p.path = "themes";
+      p.type = ParamType::kStringList;
+      p.default_value = Value{std::vector<std::string>{}};
+      p.doc =
+          "extra campaign themes besides culture, values, achievements, crisis_aid and policy "
+          "(usable in states[].theme_mix and theme_appeal)";
+      add(std::move(p), doc_only);  // read by to_sim_config before the rows are applied
+    }
 
     // --- run ----------------------------------------------------------------------------------
     add(integer("run.seed", 1, 0, std::numeric_limits<std::int64_t>::max(), "",
@@ -106,12 +197,9 @@ const std::vector<Row>& rows() {
         DIPSIM_BIND(c.run.seed));
     add(integer("run.steps", 168, 1, 10'000'000, "steps (hours)", "number of steps to simulate"),
         DIPSIM_BIND(c.run.steps));
-    {
-      ParamSpec p =
-          num("run.snapshot_steps", ParamType::kIntList, std::vector<std::int64_t>{}, 0, 10'000'000,
-              "steps", "save all citizens' attitudes after these steps (0 = initial state)");
-      add(std::move(p), DIPSIM_BIND(c.run.snapshot_steps));
-    }
+    add(num("run.snapshot_steps", ParamType::kIntList, std::vector<std::int64_t>{}, 0, 10'000'000,
+            "steps", "save all citizens' attitudes after these steps (0 = initial state)"),
+        DIPSIM_BIND(c.run.snapshot_steps));
     add(integer("run.snapshot_every", 0, 0, 10'000'000, "steps",
                 "also save attitudes every N steps (0 = off)"),
         DIPSIM_BIND(c.run.snapshot_every));
@@ -146,48 +234,97 @@ const std::vector<Row>& rows() {
     add(flt("citizens.susceptibility_sd", 0.15, 0.0, 1.0, "1",
             "standard deviation of susceptibility (normal, clamped to [0, 1])"),
         DIPSIM_BIND(c.model.citizens.susceptibility_sd));
+    add(flt("citizens.literacy_sd", 0.15, 0.0, 1.0, "1",
+            "standard deviation of media literacy around the country's mean (clamped to [0, 1])"),
+        DIPSIM_BIND(c.model.citizens.literacy_sd));
     add(flt("citizens.activity_per_hour", 0.1, 0.0, 1.0, "per step",
-            "probability that an online citizen opens the platform in a step"),
+            "mean probability that an online citizen opens the platform in a step"),
         DIPSIM_BIND(c.model.citizens.activity_per_hour));
+    {
+      const auto def = model::default_activity_profile();
+      add(num("citizens.activity_profile", ParamType::kFloatList,
+              std::vector<double>(def.begin(), def.end()), 0.0, 24.0, "1",
+              "relative activity in each local hour 0..23 (24 values, rescaled to mean 1); the "
+              "default has low nights and an evening peak",
+              "Golder & Macy 2011, Science 333:1878"),
+          [](sim::SimConfig& c, std::size_t, const Value& v, const ResolvedScenario& r) {
+            const auto& x = std::get<std::vector<double>>(v);
+            const double sum = std::accumulate(x.begin(), x.end(), 0.0);
+            if (x.size() != 24 || !(sum > 0.0)) {
+              throw core::Error(core::ErrorKind::kInput,
+                                "expected 24 non-negative values (hours 0..23) with a positive "
+                                "sum, got " +
+                                    std::to_string(x.size()) + " values",
+                                r.location("citizens.activity_profile"));
+            }
+            for (std::size_t h = 0; h < 24; ++h)
+              c.model.citizens.activity_profile[h] = x[h] * 24 / sum;
+          });
+    }
     add(integer("citizens.attention", 10, 0, 100'000, "items per session",
                 "items read per session (the top of the ranked feed)"),
         DIPSIM_BIND(c.model.citizens.attention));
     add(flt("citizens.reshare_propensity", 0.1, 0.0, 1.0, "1",
-            "scales the reshare probability propensity x appeal x agreement"),
+            "scales the reshare probability propensity x appeal x agreement x quality weight"),
         DIPSIM_BIND(c.model.citizens.reshare_propensity));
+    add(flt("citizens.reply_probability", 0.02, 0.0, 1.0, "per item",
+            "probability of replying to an item of an official account, times agreement"),
+        DIPSIM_BIND(c.model.citizens.reply_probability));
     add(flt("citizens.post_probability", 0.05, 0.0, 1.0, "per session",
             "probability that a session ends with an own post about a random state, stating the "
             "citizen's attitude"),
         DIPSIM_BIND(c.model.citizens.post_probability));
+    add(flt("citizens.influencer_post_probability", 0.5, 0.0, 1.0, "per session",
+            "the same for influencers"),
+        DIPSIM_BIND(c.model.citizens.influencer_post_probability));
     add(flt("citizens.post_quality", 0.5, 0.0, 1.0, "1", "quality of citizens' own posts"),
         DIPSIM_BIND(c.model.citizens.post_quality));
     add(flt("citizens.post_appeal", 0.3, 0.0, 1.0, "1", "appeal of citizens' own posts"),
         DIPSIM_BIND(c.model.citizens.post_appeal));
     add(flt("citizens.trust_state", 0.6, 0.0, 1.0, "1",
-            "trust in posts by official state accounts (weights their influence)"),
+            "trust in items of official state accounts (weights their influence)"),
         DIPSIM_BIND(c.model.citizens.trust_state));
+    add(flt("citizens.trust_influencer", 0.7, 0.0, 1.0, "1", "trust in items of influencers"),
+        DIPSIM_BIND(c.model.citizens.trust_influencer));
     add(flt("citizens.trust_peer", 0.8, 0.0, 1.0, "1",
             "trust in posts and reshares by other citizens"),
         DIPSIM_BIND(c.model.citizens.trust_peer));
+    add(flt("citizens.language_mismatch", 0.3, 0.0, 1.0, "1",
+            "influence weight of an item in a language other than the reader's"),
+        DIPSIM_BIND(c.model.citizens.language_mismatch));
+    add(flt("citizens.repetition_decay", 0.5, 0.0, 1.0, "1",
+            "influence multiplier per earlier exposure to the same root item (1 = no decay)"),
+        DIPSIM_BIND(c.model.citizens.repetition_decay));
+    add(flag("citizens.backfire", false,
+             "items further than backfire_threshold push the reader away instead of being ignored"),
+        DIPSIM_BIND(c.model.citizens.backfire));
+    add(flt("citizens.backfire_threshold", 1.0, 0.0, 2.0, "attitude units",
+            "distance beyond which an item backfires",
+            "Nyhan & Reifler 2010, Polit. Behav. 32:303"),
+        DIPSIM_BIND(c.model.citizens.backfire_threshold));
+    add(flt("citizens.backfire_strength", 0.5, 0.0, 1.0, "1",
+            "size of the backfire push relative to a normal update"),
+        DIPSIM_BIND(c.model.citizens.backfire_strength));
     add(flt("citizens.favourable_threshold", 0.2, -1.0, 1.0, "attitude units",
             "attitude above which a citizen counts as favourable in favourable_share"),
         DIPSIM_BIND(c.model.citizens.favourable_threshold));
 
     // --- feed -----------------------------------------------------------------------------------
-    {
-      ParamSpec p;
-      p.path = "feed.ranking";
-      p.type = ParamType::kChoice;
-      p.default_value = Value{std::string("engagement")};
-      p.choices = {"chronological", "engagement", "random"};
-      p.doc = "feed order: newest first, (1 + reshares) x age decay, or random";
-      add(std::move(p), DIPSIM_BIND(c.model.feed.ranking));
-    }
+    add(choice("feed.ranking", "engagement", {"chronological", "engagement", "random"},
+               "feed order: newest first, (1 + interactions) x age decay, or random"),
+        DIPSIM_BIND(c.model.feed.ranking));
     add(integer("feed.window_steps", 24, 1, 100'000, "steps", "items older than this leave feeds"),
         DIPSIM_BIND(c.model.feed.window_steps));
     add(flt("feed.engagement_half_life", 6.0, 0.01, 100'000.0, "steps",
             "half-life of the age decay in engagement ranking"),
         DIPSIM_BIND(c.model.feed.engagement_half_life));
+    add(flag("feed.label_state_media", true,
+             "label items of official accounts and state broadcasters as state-affiliated"),
+        DIPSIM_BIND(c.model.feed.label_state_media));
+    add(flt("feed.label_reshare_factor", 0.7, 0.0, 1.0, "1",
+            "reshare probability multiplier for labelled items (state-affiliated, paid, "
+            "fact-checked)"),
+        DIPSIM_BIND(c.model.feed.label_reshare_factor));
 
     // --- countries[] ----------------------------------------------------------------------------
     add(text("countries[].name", std::nullopt, "country name (unique)"),
@@ -198,37 +335,55 @@ const std::vector<Row>& rows() {
     add(flt("countries[].internet_penetration", 0.8, 0.0, 1.0, "1",
             "share of citizens on the platform (the rest are offline: digital divide)"),
         DIPSIM_BIND(c.model.countries[i].internet_penetration));
-    add(num("countries[].baseline_attitude", ParamType::kFloatMap, FloatMap{}, -1.0, 1.0,
-            "attitude units",
-            "mean initial attitude toward each state, as {STATE: value}; states not named start "
-            "at 0"),
+    add(float_map("countries[].baseline_attitude", -1.0, 1.0, "attitude units",
+                  "mean initial attitude toward each state, as {STATE: value}; states not named "
+                  "start at 0"),
         [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
-          const std::size_t num_states = r.list_size("states");
-          auto& out = c.model.countries[i].baseline_attitude;
-          out.assign(num_states, 0.0);
-          for (const auto& [name, value] : std::get<FloatMap>(v)) {
-            std::vector<std::string> names;
-            std::size_t found = num_states;
-            for (std::size_t s = 0; s < num_states; ++s) {
-              names.push_back(r.get_string("states[" + std::to_string(s) + "].name"));
-              if (names.back() == name) found = s;
-            }
-            if (found == num_states) {
-              const std::string key = "countries[" + std::to_string(i) + "].baseline_attitude";
-              std::string msg = "unknown state " + core::quote(name) +
-                                "; expected one of: " + core::join(names, ", ");
-              const std::string hint = core::did_you_mean(name, names);
-              if (!hint.empty()) msg += " (did you mean \"" + hint + "\"?)";
-              auto where = r.location(key);
-              where.key = key + "." + name;
-              throw core::Error(core::ErrorKind::kInput, msg, where);
-            }
-            out[found] = value;
-          }
+          c.model.countries[i].baseline_attitude =
+              dense_map(v, record_names(r, "states"), 0.0, "state", r,
+                        indexed("countries", i, ".baseline_attitude"));
         });
     add(flt("countries[].attitude_spread", 0.3, 0.0, 2.0, "attitude units",
             "standard deviation of initial attitudes around the baseline (clamped to [-1, 1])"),
         DIPSIM_BIND(c.model.countries[i].attitude_spread));
+    add(float_map("countries[].cultural_proximity", 0.0, 1.0, "1",
+                  "closeness to each state, {STATE: value}; scales the appeal of its embassy's "
+                  "posts here by 2 x proximity (0.5, the default, is neutral)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          c.model.countries[i].cultural_proximity =
+              dense_map(v, record_names(r, "states"), 0.5, "state", r,
+                        indexed("countries", i, ".cultural_proximity"));
+        });
+    add(float_map("countries[].languages", 0.0, 1.0, "1",
+                  "languages spoken and their shares, {LANGUAGE: share} (normalised); default: "
+                  "one language named like the country"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario&) {
+          auto& out = c.model.countries[i].languages;
+          out.clear();
+          const auto& m = std::get<FloatMap>(v);
+          double sum = 0.0;
+          for (const auto& kv : m) sum += kv.second;
+          if (m.empty() || !(sum > 0.0)) {
+            out.emplace_back(
+                static_cast<std::uint8_t>(language_index(c, c.model.countries[i].name)), 1.0);
+            return;
+          }
+          for (const auto& [name, share] : m) {
+            out.emplace_back(static_cast<std::uint8_t>(language_index(c, name)), share / sum);
+          }
+        });
+    add(flt("countries[].media_literacy", 0.5, 0.0, 1.0, "1",
+            "mean media literacy: how strongly citizens discount low-quality items"),
+        DIPSIM_BIND(c.model.countries[i].media_literacy));
+    add(flt("countries[].media_trust", 0.5, 0.0, 1.0, "1", "trust in media outlets' items"),
+        DIPSIM_BIND(c.model.countries[i].media_trust));
+    add(integer("countries[].utc_offset", 0, -12, 14, "hours",
+                "time zone: shifts the daily activity profile to local time"),
+        DIPSIM_BIND(c.model.countries[i].utc_offset));
+    add(integer("countries[].influencers", 0, 0, 1'000'000, "citizens",
+                "online citizens with the most followers who act as influencers (trusted as "
+                "such, post more, can be paid by states)"),
+        DIPSIM_BIND(c.model.countries[i].influencers));
 
     // --- states[] -------------------------------------------------------------------------------
     add(text("states[].name", std::nullopt, "state actor name (unique)"),
@@ -241,38 +396,26 @@ const std::vector<Row>& rows() {
       p.doc = "countries where the state runs an embassy account (empty: all countries)";
       add(std::move(p),
           [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
-            const std::size_t num_countries = r.list_size("countries");
-            std::vector<std::string> names;
-            for (std::size_t k = 0; k < num_countries; ++k) {
-              names.push_back(r.get_string("countries[" + std::to_string(k) + "].name"));
-            }
+            const auto names = record_names(r, "countries");
             auto& out = c.model.states[i].target_countries;
             out.clear();
             const auto& wanted = std::get<std::vector<std::string>>(v);
+            const std::string key = indexed("states", i, ".target_countries");
             for (std::size_t j = 0; j < wanted.size(); ++j) {
-              const auto it = std::find(names.begin(), names.end(), wanted[j]);
-              const std::string key = "states[" + std::to_string(i) + "].target_countries";
-              if (it == names.end()) {
-                std::string msg = "unknown country " + core::quote(wanted[j]) +
-                                  "; expected one of: " + core::join(names, ", ");
-                const std::string hint = core::did_you_mean(wanted[j], names);
-                if (!hint.empty()) msg += " (did you mean \"" + hint + "\"?)";
-                auto where = r.location(key);
-                where.key = key + "[" + std::to_string(j) + "]";
-                throw core::Error(core::ErrorKind::kInput, msg, where);
-              }
-              const auto idx = static_cast<std::uint16_t>(it - names.begin());
+              const auto idx = static_cast<std::uint16_t>(resolve_name(
+                  wanted[j], names, "country", r, key, key + "[" + std::to_string(j) + "]"));
               if (std::find(out.begin(), out.end(), idx) != out.end()) {
-                auto where = r.location(key);
                 throw core::Error(core::ErrorKind::kInput,
-                                  "country " + core::quote(wanted[j]) + " is listed twice", where);
+                                  "country " + core::quote(wanted[j]) + " is listed twice",
+                                  r.location(key));
               }
               out.push_back(idx);
             }
           });
     }
     add(flt("states[].credibility", 0.7, 0.0, 1.0, "1",
-            "credibility of the state's accounts (weights their influence)"),
+            "credibility of the state's messages (weights their influence)",
+            "Hovland & Weiss 1951, Public Opin. Q. 15:635"),
         DIPSIM_BIND(c.model.states[i].credibility));
     add(flt("states[].posts_per_day", 4.0, 0.0, 10'000.0, "posts per day",
             "posts per official account per day, on a regular schedule"),
@@ -283,24 +426,153 @@ const std::vector<Row>& rows() {
     add(flt("states[].message_quality", 0.8, 0.0, 1.0, "1", "quality of the state's posts"),
         DIPSIM_BIND(c.model.states[i].message_quality));
     add(flt("states[].message_appeal", 0.5, 0.0, 1.0, "1",
-            "appeal of the state's posts (scales reshares)"),
-        DIPSIM_BIND(c.model.states[i].message_appeal));
+            "appeal of the state's posts for themes without their own theme_appeal"),
+        doc_only);  // folded into theme_appeal by the next row
+    add(float_map("states[].theme_appeal", 0.0, 1.0, "1",
+                  "appeal of each theme, {THEME: value}; themes not named use message_appeal"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          c.model.states[i].theme_appeal =
+              dense_map(v, c.model.themes, r.get_float(indexed("states", i, ".message_appeal")),
+                        "theme", r, indexed("states", i, ".theme_appeal"));
+        });
+    add(float_map("states[].theme_mix", 0.0, 1e6, "1",
+                  "relative weight of each theme in the state's posts, {THEME: weight}; default: "
+                  "equal weights on culture, values, achievements, crisis_aid and policy"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const std::string key = indexed("states", i, ".theme_mix");
+          auto& mix = c.model.states[i].theme_mix;
+          if (std::get<FloatMap>(v).empty()) {
+            mix.assign(c.model.themes.size(), 0.0);
+            for (std::size_t k = 0; k < std::size(kCampaignThemes); ++k) mix[k] = 1.0;
+          } else {
+            mix = dense_map(v, c.model.themes, 0.0, "theme", r, key);
+          }
+          if (!(std::accumulate(mix.begin(), mix.end(), 0.0) > 0.0)) {
+            throw core::Error(core::ErrorKind::kInput,
+                              "expected at least one theme with a positive weight",
+                              r.location(key));
+          }
+        });
+    add(text("states[].language", "",
+             "language of the state's posts that are not localised (default: a language named "
+             "like the state)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario&) {
+          const auto& name = std::get<std::string>(v);
+          c.model.states[i].language = static_cast<std::uint8_t>(
+              language_index(c, name.empty() ? c.model.states[i].name : name));
+        });
+    add(flt("states[].localisation", 0.0, 0.0, 1.0, "1",
+            "share of embassy posts written in the target country's main language"),
+        DIPSIM_BIND(c.model.states[i].localisation));
     add(flt("states[].ministry_reach", 0.02, 0.0, 1.0, "1",
             "probability that an online citizen anywhere follows the state's ministry account"),
         DIPSIM_BIND(c.model.states[i].ministry_reach));
     add(flt("states[].embassy_reach", 0.10, 0.0, 1.0, "1",
             "probability that an online citizen of a target country follows the embassy there"),
         DIPSIM_BIND(c.model.states[i].embassy_reach));
+    add(integer("states[].partnership.influencers", 0, 0, 1'000'000, "influencers",
+                "influencers paid in each target country (its top influencers by followers)"),
+        DIPSIM_BIND(c.model.states[i].partnership.influencers));
+    add(flt("states[].partnership.posts_per_day", 1.0, 0.0, 1000.0, "posts per day",
+            "paid posts per influencer per day"),
+        DIPSIM_BIND(c.model.states[i].partnership.posts_per_day));
+    add(flag("states[].partnership.disclosure", true,
+             "paid posts carry a paid-partnership label (labels lower resharing)"),
+        DIPSIM_BIND(c.model.states[i].partnership.disclosure));
+    add(flt("states[].partnership.credibility_cost", 0.0, 0.0, 10.0, "per paid post per day",
+            "overuse cost: credibility / (1 + cost x paid posts per day)"),
+        DIPSIM_BIND(c.model.states[i].partnership.credibility_cost));
+    add(flt("states[].engagement.reply_share", 0.0, 0.0, 1.0, "1",
+            "share of citizens' replies that the state's accounts answer"),
+        DIPSIM_BIND(c.model.states[i].engagement.reply_share));
+    add(flt("states[].engagement.trust_gain", 0.1, 0.0, 1.0, "1",
+            "rise of a citizen's trust in the state's accounts when its reply is answered"),
+        DIPSIM_BIND(c.model.states[i].engagement.trust_gain));
+    add(flt("states[].counter.prebunk_share", 0.0, 0.0, 1.0, "1",
+            "share of the state's posts that are prebunking (they raise readers' literacy)",
+            "Roozenbeek & van der Linden 2019, Palgrave Commun. 5:65"),
+        DIPSIM_BIND(c.model.states[i].counter.prebunk_share));
+    add(flt("states[].counter.prebunk_literacy_gain", 0.05, 0.0, 1.0, "1",
+            "media literacy gained by a reader of a prebunking item"),
+        DIPSIM_BIND(c.model.states[i].counter.prebunk_literacy_gain));
+    add(flt("states[].counter.rebuttal_trigger", 0.0, 0.0, 1e12, "items per step",
+            "negative items about the state read in a country in a step that make its embassy "
+            "post a rebuttal next step (0 = no rebuttals)"),
+        DIPSIM_BIND(c.model.states[i].counter.rebuttal_trigger));
+    add(flt("states[].counter.rebuttal_stance", 0.8, -1.0, 1.0, "attitude units",
+            "stance of rebuttal items"),
+        DIPSIM_BIND(c.model.states[i].counter.rebuttal_stance));
+
+    // --- outlets[] -------------------------------------------------------------------------------
+    add(text("outlets[].name", std::nullopt, "outlet name (unique)"),
+        DIPSIM_BIND(c.model.outlets[i].name));
+    add(choice("outlets[].kind", "domestic", {"domestic", "independent", "state_broadcaster"},
+               "a domestic or independent outlet, or a foreign state's broadcaster (labelled)"),
+        DIPSIM_BIND(c.model.outlets[i].kind));
+    add(text("outlets[].country", std::nullopt, "country whose public it serves"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const std::string key = indexed("outlets", i, ".country");
+          c.model.outlets[i].country = static_cast<std::uint16_t>(resolve_name(
+              std::get<std::string>(v), record_names(r, "countries"), "country", r, key, key));
+        });
+    add(text("outlets[].sponsor", "",
+             "state behind a state broadcaster (required for kind state_broadcaster)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const auto& name = std::get<std::string>(v);
+          const std::string key = indexed("outlets", i, ".sponsor");
+          if (name.empty()) return;
+          c.model.outlets[i].sponsor = static_cast<std::uint8_t>(
+              resolve_name(name, record_names(r, "states"), "state", r, key, key));
+        });
+    add(text("outlets[].language", "", "language of its items (default: the country's main one)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario&) {
+          const auto& name = std::get<std::string>(v);
+          auto& out = c.model.outlets[i];
+          if (!name.empty()) {
+            out.language = static_cast<std::uint8_t>(language_index(c, name));
+            return;
+          }
+          const auto& langs = c.model.countries[out.country].languages;
+          const auto main =
+              std::max_element(langs.begin(), langs.end(),
+                               [](const auto& a, const auto& b) { return a.second < b.second; });
+          out.language = main->first;
+        });
+    add(float_map("outlets[].stance", -1.0, 1.0, "attitude units",
+                  "stance of its reporting toward each state, {STATE: value} (default 0)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          c.model.outlets[i].stance = dense_map(v, record_names(r, "states"), 0.0, "state", r,
+                                                indexed("outlets", i, ".stance"));
+        });
+    add(flt("outlets[].credibility", 0.7, 0.0, 1.0, "1", "credibility of its items"),
+        DIPSIM_BIND(c.model.outlets[i].credibility));
+    add(flt("outlets[].gatekeeping", 0.5, 0.0, 1.0, "1",
+            "minimum quality of a trending item it republishes (agenda setting)"),
+        DIPSIM_BIND(c.model.outlets[i].gatekeeping));
+    add(flt("outlets[].posts_per_day", 6.0, 0.0, 10'000.0, "posts per day",
+            "own reports per day, each about a random state"),
+        DIPSIM_BIND(c.model.outlets[i].posts_per_day));
+    add(flt("outlets[].quality", 0.8, 0.0, 1.0, "1", "quality of its own reports"),
+        DIPSIM_BIND(c.model.outlets[i].quality));
+    add(flt("outlets[].appeal", 0.4, 0.0, 1.0, "1", "appeal of its own reports"),
+        DIPSIM_BIND(c.model.outlets[i].appeal));
+    add(flt("outlets[].platform_reach", 0.2, 0.0, 1.0, "1",
+            "probability that an online citizen of its country follows it on the platform"),
+        DIPSIM_BIND(c.model.outlets[i].platform_reach));
+    add(flt("outlets[].broadcast_reach", 0.3, 0.0, 1.0, "per day",
+            "share of its country's citizens (online or not) who meet its latest item off the "
+            "platform each day"),
+        DIPSIM_BIND(c.model.outlets[i].broadcast_reach));
+    add(flt("outlets[].pickups_per_day", 2.0, 0.0, 1000.0, "items per day",
+            "trending items of its country it republishes per day (trading up the chain)",
+            "Marwick & Lewis 2017, Media Manipulation and Disinformation Online"),
+        DIPSIM_BIND(c.model.outlets[i].pickups_per_day));
     return t;
   }();
   return table;
 }
 
 #undef DIPSIM_BIND
-
-std::string indexed(const std::string& list, std::size_t i, const std::string& rest) {
-  return list + "[" + std::to_string(i) + "]" + rest;
-}
 
 void check_unique_names(const ResolvedScenario& r, const std::string& list) {
   std::set<std::string> seen;
@@ -319,6 +591,94 @@ void check_unique_names(const ResolvedScenario& r, const std::string& list) {
   }
 }
 
+// Themes (built-in, then the scenario's) and languages (in order of first mention) must be known
+// before the rows run, because rows refer to them by name.
+void name_themes_and_languages(sim::SimConfig& c, const ResolvedScenario& r) {
+  for (const char* name : model::builtin_themes()) c.model.themes.emplace_back(name);
+  const auto& extra = std::get<std::vector<std::string>>(r.value("themes"));
+  for (std::size_t k = 0; k < extra.size(); ++k) {
+    if (std::find(c.model.themes.begin(), c.model.themes.end(), extra[k]) != c.model.themes.end()) {
+      auto where = r.location("themes");
+      where.key = "themes[" + std::to_string(k) + "]";
+      throw core::Error(core::ErrorKind::kInput,
+                        "theme " + core::quote(extra[k]) + " is already defined", where);
+    }
+    c.model.themes.push_back(extra[k]);
+  }
+  if (c.model.themes.size() > model::kMaxThemes) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "at most " + std::to_string(model::kMaxThemes - model::theme::kNumBuiltin) +
+                          " extra themes are supported",
+                      r.location("themes"));
+  }
+  auto add_language = [&](const std::string& name) {
+    if (std::find(c.model.languages.begin(), c.model.languages.end(), name) ==
+        c.model.languages.end()) {
+      c.model.languages.push_back(name);
+    }
+  };
+  for (std::size_t i = 0; i < r.list_size("countries"); ++i) {
+    const auto& langs = std::get<FloatMap>(r.value(indexed("countries", i, ".languages")));
+    if (langs.empty()) add_language(r.get_string(indexed("countries", i, ".name")));
+    for (const auto& kv : langs) add_language(kv.first);
+  }
+  for (std::size_t i = 0; i < r.list_size("states"); ++i) {
+    const auto& lang = r.get_string(indexed("states", i, ".language"));
+    add_language(lang.empty() ? r.get_string(indexed("states", i, ".name")) : lang);
+  }
+  for (std::size_t i = 0; i < r.list_size("outlets"); ++i) {
+    const auto& lang = r.get_string(indexed("outlets", i, ".language"));
+    if (!lang.empty()) add_language(lang);
+  }
+  if (c.model.languages.size() > model::kMaxLanguages) {
+    throw core::Error(
+        core::ErrorKind::kInput,
+        "at most " + std::to_string(model::kMaxLanguages) + " languages are supported",
+        r.location("countries"));
+  }
+}
+
+// Checks that need several rows at once.
+void cross_check(const sim::SimConfig& c, const ResolvedScenario& r) {
+  double share_sum = 0.0;
+  for (const auto& country : c.model.countries) share_sum += country.population_share;
+  if (!(share_sum > 0.0)) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "population shares sum to 0; expected at least one positive share",
+                      r.location("countries[0].population_share"));
+  }
+  for (std::size_t i = 0; i < c.model.outlets.size(); ++i) {
+    const auto& o = c.model.outlets[i];
+    if (o.kind == model::OutletKind::kStateBroadcaster && o.sponsor == 0xFF) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "a state_broadcaster needs a sponsor: the name of the state behind it",
+                        r.location(indexed("outlets", i, ".kind")));
+    }
+  }
+  for (std::size_t s = 0; s < c.model.states.size(); ++s) {
+    const auto& st = c.model.states[s];
+    const std::uint32_t wanted = st.partnership.influencers;
+    if (wanted == 0) continue;
+    std::vector<std::uint16_t> targets = st.target_countries;
+    if (targets.empty()) {
+      for (std::size_t k = 0; k < c.model.countries.size(); ++k) {
+        targets.push_back(static_cast<std::uint16_t>(k));
+      }
+    }
+    for (std::uint16_t k : targets) {
+      if (c.model.countries[k].influencers < wanted) {
+        throw core::Error(
+            core::ErrorKind::kInput,
+            "expected at most countries[" + std::to_string(k) +
+                "].influencers = " + std::to_string(c.model.countries[k].influencers) +
+                " paid influencers in " + core::quote(c.model.countries[k].name) + ", got " +
+                std::to_string(wanted) + "; raise that country's influencers",
+            r.location(indexed("states", s, ".partnership.influencers")));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 const Schema& scenario_schema() {
@@ -326,6 +686,7 @@ const Schema& scenario_schema() {
     Schema s;
     s.lists.push_back({"countries", 1, 65'000, "countries of the world (at least one)"});
     s.lists.push_back({"states", 1, model::kMaxStates, "state actors running campaigns (1 to 8)"});
+    s.lists.push_back({"outlets", 0, 65'000, "media outlets (none by default)"});
     for (const auto& row : rows()) s.params.push_back(row.spec);
     return s;
   }();
@@ -335,9 +696,13 @@ const Schema& scenario_schema() {
 sim::SimConfig to_sim_config(const ResolvedScenario& r) {
   check_unique_names(r, "countries");
   check_unique_names(r, "states");
+  check_unique_names(r, "outlets");
   sim::SimConfig c;
+  c.model.citizens.activity_profile = model::default_activity_profile();
   c.model.countries.resize(r.list_size("countries"));
   c.model.states.resize(r.list_size("states"));
+  c.model.outlets.resize(r.list_size("outlets"));
+  name_themes_and_languages(c, r);
   for (const auto& row : rows()) {
     const std::string& path = row.spec.path;
     const auto bracket = path.find("[]");
@@ -351,13 +716,7 @@ sim::SimConfig to_sim_config(const ResolvedScenario& r) {
       row.set(c, i, r.value(indexed(list, i, rest)), r);
     }
   }
-  double share_sum = 0.0;
-  for (const auto& country : c.model.countries) share_sum += country.population_share;
-  if (!(share_sum > 0.0)) {
-    throw core::Error(core::ErrorKind::kInput,
-                      "population shares sum to 0; expected at least one positive share",
-                      r.location("countries[0].population_share"));
-  }
+  cross_check(c, r);
   return c;
 }
 

@@ -58,14 +58,23 @@ void write_graph_group(RunWriter& out, const sim::World& w) {
   out.write_strings("graph/country", country_names, {"country"});
   out.write_array<std::uint32_t>("graph/country_population", w.country_population, {"country"});
   out.write_array<std::uint32_t>("graph/country_online", w.country_online, {"country"});
-  std::vector<std::string> names;
+  std::vector<std::string> names, kinds_text;
   std::vector<std::uint32_t> nodes;
-  for (const auto& a : w.officials) {
-    names.push_back(a.name);
-    nodes.push_back(a.node);
+  std::vector<std::uint8_t> account_state;
+  for (const auto& p : w.posters) {
+    names.push_back(p.name);
+    nodes.push_back(p.node);
+    account_state.push_back(p.state);
+    kinds_text.emplace_back(p.kind == sim::PosterKind::kMinistry         ? "ministry"
+                            : p.kind == sim::PosterKind::kEmbassy        ? "embassy"
+                            : p.kind == sim::PosterKind::kPaidInfluencer ? "paid_influencer"
+                                                                         : "outlet");
   }
-  out.write_strings("graph/official_name", names, {"official"});
-  out.write_array<std::uint32_t>("graph/official_node", nodes, {"official"});
+  out.write_strings("graph/account_name", names, {"account"});
+  out.write_strings("graph/account_kind", kinds_text, {"account"});
+  out.write_array<std::uint32_t>("graph/account_node", nodes, {"account"});
+  out.write_array<std::uint8_t>("graph/account_state", account_state, {"account"});
+  out.write_array<std::uint32_t>("graph/country_influencers", w.country_influencers, {"country"});
   const std::string kinds = "0=citizen 1=official 2=outlet 3=influencer 4=fact_checker 5=bot";
   out.set_attribute("graph/node_kind", "legend", kinds);
   out.set_attribute("graph", "num_nodes", static_cast<std::uint64_t>(g.num_nodes()));
@@ -105,6 +114,69 @@ void write_cascades(RunWriter& out, const model::ItemStore& items) {
   out.write_array<std::uint32_t>("cascades/lifetime", lifetime, {"cascade"});
   out.write_array<float>("cascades/quality", quality, {"cascade"});
   out.set_attribute("cascades", "num_items", static_cast<std::uint64_t>(items.size()));
+}
+
+// Per-state digital-diplomacy scorecard after the criteria of the digital-diplomacy rankings
+// (presence, engagement, specialisation; e.g. the Digital Diplomacy Review's ranking): see
+// docs/output-format.md for each formula.
+void write_scorecard(RunWriter& out, const sim::World& w, const sim::MetricFrame& final_metrics) {
+  const std::size_t num_states = w.config.model.states.size();
+  const std::size_t num_themes = w.config.model.themes.size();
+  std::vector<std::uint32_t> accounts(num_states, 0), posts(num_states, 0), paid(num_states, 0);
+  std::vector<std::uint64_t> audience(num_states, 0), interactions(num_states, 0);
+  std::vector<std::vector<double>> theme_posts(num_states, std::vector<double>(num_themes, 0.0));
+  std::vector<std::uint8_t> official_state(w.graph.num_nodes(), model::kNoState);
+  std::vector<std::uint32_t> in_degree(w.graph.num_nodes(), 0);
+  for (NodeId v = 0; v < w.graph.num_nodes(); ++v) {
+    for (NodeId u : w.graph.following.row(v)) ++in_degree[u];
+  }
+  for (const auto& p : w.posters) {
+    if (p.kind == sim::PosterKind::kMinistry || p.kind == sim::PosterKind::kEmbassy) {
+      official_state[p.node] = p.state;
+      ++accounts[p.state];
+      audience[p.state] += in_degree[p.node];
+    }
+  }
+  const auto& items = w.items;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items.root[i] != i) continue;  // originals only
+    const bool official = official_state[items.author[i]] != model::kNoState;
+    const bool paid_post = items.source_kind[i] == graph::NodeKind::kInfluencer &&
+                           items.theme[i] != model::theme::kOpinion;
+    if (!official && !paid_post) continue;
+    const std::uint8_t s = items.state[i];
+    ++posts[s];
+    if (paid_post) ++paid[s];
+    interactions[s] += (items.cascade_size[i] - 1) + items.replies[i];
+    theme_posts[s][items.theme[i]] += 1.0;
+  }
+  std::vector<double> per_post(num_states, 0.0), specialisation(num_states, 0.0),
+      reach_share(num_states, 0.0);
+  double population = 0.0;
+  for (auto n : w.country_population) population += n;
+  for (std::size_t s = 0; s < num_states; ++s) {
+    per_post[s] = posts[s] > 0 ? static_cast<double>(interactions[s]) / posts[s] : 0.0;
+    for (double n : theme_posts[s]) {
+      const double share = posts[s] > 0 ? n / posts[s] : 0.0;
+      specialisation[s] += share * share;
+    }
+    double reached = 0.0;
+    for (std::size_t c = 0; c < final_metrics.countries; ++c) {
+      reached += final_metrics.at(sim::Metric::kReach, c, s);
+    }
+    reach_share[s] = population > 0 ? reached / population : 0.0;
+  }
+  std::vector<std::string> state_names;
+  for (const auto& st : w.config.model.states) state_names.push_back(st.name);
+  out.write_strings("scorecard/state", state_names, {"state"});
+  out.write_array<std::uint32_t>("scorecard/accounts", accounts, {"state"});
+  out.write_array<std::uint32_t>("scorecard/posts", posts, {"state"});
+  out.write_array<std::uint32_t>("scorecard/paid_posts", paid, {"state"});
+  out.write_array<std::uint64_t>("scorecard/audience", audience, {"state"});
+  out.write_array<std::uint64_t>("scorecard/interactions", interactions, {"state"});
+  out.write_array<double>("scorecard/engagement_per_post", per_post, {"state"});
+  out.write_array<double>("scorecard/specialisation", specialisation, {"state"});
+  out.write_array<double>("scorecard/reach_share", reach_share, {"state"});
 }
 
 }  // namespace
@@ -172,6 +244,7 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
     result.num_items = world.items.size();
     result.final_metrics = simulation.metrics();
     write_cascades(out, world.items);
+    write_scorecard(out, world, result.final_metrics);
     out.set_attribute("/", "steps_done", static_cast<std::uint64_t>(result.steps_done));
     result.status = interrupted ? RunStatus::kInterrupted : RunStatus::kComplete;
     result.wall_seconds = elapsed();

@@ -10,7 +10,13 @@ void Citizens::resize(NodeId n, std::uint32_t states) {
   attitude.assign(static_cast<std::size_t>(n) * states, 0.0f);
   openness.assign(n, 0.0f);
   susceptibility.assign(n, 0.0f);
+  literacy.assign(n, 0.0f);
+  language.assign(n, 0);
+  trust_bonus.assign(static_cast<std::size_t>(n) * states, 0.0f);
   reached.assign(n, 0);
+  seen_root.assign(static_cast<std::size_t>(n) * kSeenSlots, kNoItem);
+  seen_count.assign(static_cast<std::size_t>(n) * kSeenSlots, 0);
+  pending_reply.assign(n, kNoItem);
   last_session.assign(n, 0);
   pending_reshare.assign(n, kNoItem);
   pending_post.assign(n, kNoState);
@@ -18,9 +24,12 @@ void Citizens::resize(NodeId n, std::uint32_t states) {
 
 std::size_t Citizens::bytes() const {
   return country.size() * sizeof(std::uint16_t) + online.size() + attitude.size() * sizeof(float) +
-         openness.size() * sizeof(float) + susceptibility.size() * sizeof(float) + reached.size() +
-         last_session.size() * sizeof(Step) + pending_reshare.size() * sizeof(ItemId) +
-         pending_post.size();
+         openness.size() * sizeof(float) + susceptibility.size() * sizeof(float) +
+         literacy.size() * sizeof(float) + language.size() + trust_bonus.size() * sizeof(float) +
+         reached.size() * sizeof(std::uint32_t) + seen_root.size() * sizeof(ItemId) +
+         seen_count.size() + last_session.size() * sizeof(Step) +
+         pending_reshare.size() * sizeof(ItemId) + pending_post.size() +
+         pending_reply.size() * sizeof(ItemId);
 }
 
 }  // namespace dipsim::model

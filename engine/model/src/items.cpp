@@ -41,7 +41,12 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   stance.push_back(item.stance);
   quality.push_back(item.quality);
   appeal.push_back(item.appeal);
+  credibility.push_back(item.credibility);
+  theme.push_back(item.theme);
+  language.push_back(item.language);
+  labels.push_back(item.labels);
   reshares.push_back(0);
+  replies.push_back(0);
   cascade_size.push_back(1);
   cascade_depth.push_back(0);
   cascade_last.push_back(step);
@@ -57,8 +62,8 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
 
 std::size_t ItemStore::bytes() const {
   const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
-                               3 * sizeof(float) + sizeof(std::uint32_t) + sizeof(std::uint32_t) +
-                               sizeof(std::uint16_t) + sizeof(Step);
+                               4 * sizeof(float) + 3 + 2 * sizeof(std::uint32_t) +
+                               sizeof(std::uint32_t) + sizeof(std::uint16_t) + sizeof(Step);
   return author.size() * per_item + last_of.size() * sizeof(ItemId);
 }
 

@@ -36,6 +36,14 @@ std::vector<std::uint32_t> apportion(std::uint32_t total, const std::vector<doub
   return counts;
 }
 
+std::size_t World::official_count(std::uint8_t state) const {
+  return static_cast<std::size_t>(
+      std::count_if(posters.begin(), posters.end(), [&](const Poster& p) {
+        return p.state == state &&
+               (p.kind == PosterKind::kMinistry || p.kind == PosterKind::kEmbassy);
+      }));
+}
+
 namespace {
 
 void init_citizens(World& w) {
@@ -52,6 +60,13 @@ void init_citizens(World& w) {
                 static_cast<std::uint16_t>(c));
     v += w.country_population[c];
   }
+  w.country_language.clear();
+  for (const auto& c : cfg.model.countries) {
+    const auto main =
+        std::max_element(c.languages.begin(), c.languages.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    w.country_language.push_back(main == c.languages.end() ? 0 : main->first);
+  }
   auto& z = w.citizens;
   tbb::parallel_for(
       tbb::blocked_range<NodeId>(0, z.count, 4096), [&](const tbb::blocked_range<NodeId>& r) {
@@ -67,39 +82,65 @@ void init_citizens(World& w) {
               static_cast<float>(rng.clamped_normal(cc.openness_mean, cc.openness_sd, 0.0, 2.0));
           z.susceptibility[i] = static_cast<float>(
               rng.clamped_normal(cc.susceptibility_mean, cc.susceptibility_sd, 0.0, 1.0));
+          z.literacy[i] = static_cast<float>(
+              rng.clamped_normal(country.media_literacy, cc.literacy_sd, 0.0, 1.0));
+          // Language: by the country's shares (inverse CDF of one uniform).
+          double u = rng.uniform(), acc = 0.0;
+          z.language[i] = country.languages.empty() ? 0 : country.languages.back().first;
+          for (const auto& [lang, share] : country.languages) {
+            acc += share;
+            if (u < acc) {
+              z.language[i] = lang;
+              break;
+            }
+          }
         }
       });
   w.country_online.assign(w.country_population.size(), 0);
   for (NodeId i = 0; i < z.count; ++i) w.country_online[z.country[i]] += z.online[i];
 }
 
-void init_officials(World& w) {
+// Ministries and embassies (node ids after the citizens), then outlets.
+void init_accounts(World& w) {
   const auto& cfg = w.config;
   NodeId next = w.citizens.count;
-  const double steps_per_day = 24.0;
+  auto phase_of = [&](NodeId node, std::uint32_t k) {
+    return core::CounterRng(cfg.run.seed, model::stream::kSchedule, node, k).uniform();
+  };
   for (std::size_t s = 0; s < cfg.model.states.size(); ++s) {
     const auto& st = cfg.model.states[s];
-    const double rate = st.posts_per_day / steps_per_day;
-    auto add = [&](std::uint16_t country, std::string name) {
-      core::CounterRng rng(cfg.run.seed, model::stream::kSchedule, next, 0);
-      w.officials.push_back(
-          {next, static_cast<std::uint8_t>(s), country, rate, rng.uniform(), std::move(name)});
-      ++next;
-    };
-    add(kNoCountry, st.name + "/ministry");
+    const double rate = st.posts_per_day / 24.0;
+    const auto state = static_cast<std::uint8_t>(s);
+    w.posters.push_back({next, PosterKind::kMinistry, state, kNoCountry, kNoOutlet, rate,
+                         phase_of(next, 0), st.name + "/ministry"});
+    ++next;
     std::vector<std::uint16_t> targets = st.target_countries;
     if (targets.empty()) {
       targets.resize(cfg.model.countries.size());
       std::iota(targets.begin(), targets.end(), std::uint16_t{0});
     }
-    for (std::uint16_t c : targets) add(c, st.name + "/embassy/" + cfg.model.countries[c].name);
+    for (std::uint16_t c : targets) {
+      w.posters.push_back({next, PosterKind::kEmbassy, state, c, kNoOutlet, rate, phase_of(next, 0),
+                           st.name + "/embassy/" + cfg.model.countries[c].name});
+      ++next;
+    }
+  }
+  w.country_outlets.assign(cfg.model.countries.size(), {});
+  for (std::size_t o = 0; o < cfg.model.outlets.size(); ++o) {
+    const auto& out = cfg.model.outlets[o];
+    w.outlet_node.push_back(next);
+    w.country_outlets[out.country].push_back(static_cast<std::uint16_t>(o));
+    w.posters.push_back({next, PosterKind::kOutlet, model::kNoState, out.country,
+                         static_cast<std::uint16_t>(o), out.posts_per_day / 24.0, phase_of(next, 0),
+                         "outlet/" + out.name});
+    ++next;
   }
 }
 
 void init_graph(World& w) {
   const auto& cfg = w.config;
   const auto& z = w.citizens;
-  const NodeId num_nodes = z.count + static_cast<NodeId>(w.officials.size());
+  const NodeId num_nodes = z.count + static_cast<NodeId>(w.posters.size());
   graph::RandomFollowSpec spec;
   spec.members_by_country.resize(cfg.model.countries.size());
   for (NodeId i = 0; i < z.count; ++i) {
@@ -111,30 +152,29 @@ void init_graph(World& w) {
   spec.stream = model::stream::kGraph;
   std::vector<graph::Edge> edges = graph::random_follow_edges(spec);
 
-  // Online citizens follow official accounts: the ministry with probability ministry_reach,
-  // the embassy in their own country with probability embassy_reach.
-  std::vector<std::vector<std::size_t>> embassy_of(
-      cfg.model.states.size(), std::vector<std::size_t>(cfg.model.countries.size(), SIZE_MAX));
-  std::vector<std::size_t> ministry_of(cfg.model.states.size(), SIZE_MAX);
-  for (std::size_t k = 0; k < w.officials.size(); ++k) {
-    const auto& a = w.officials[k];
-    if (a.country == kNoCountry) {
-      ministry_of[a.state] = k;
-    } else {
-      embassy_of[a.state][a.country] = k;
-    }
+  // Online citizens follow accounts: each state's ministry with probability ministry_reach, its
+  // embassy in their own country with probability embassy_reach, each outlet of their country
+  // with probability platform_reach.
+  const std::size_t num_states = cfg.model.states.size();
+  std::vector<NodeId> ministry(num_states, kNoNode);
+  std::vector<std::vector<NodeId>> embassy(
+      num_states, std::vector<NodeId>(cfg.model.countries.size(), kNoNode));
+  for (const auto& p : w.posters) {
+    if (p.kind == PosterKind::kMinistry) ministry[p.state] = p.node;
+    if (p.kind == PosterKind::kEmbassy) embassy[p.state][p.country] = p.node;
   }
   for (NodeId i = 0; i < z.count; ++i) {
     if (!z.online[i]) continue;
     core::CounterRng rng(cfg.run.seed, model::stream::kFollowOfficial, i, 0);
-    for (std::size_t s = 0; s < cfg.model.states.size(); ++s) {
+    for (std::size_t s = 0; s < num_states; ++s) {
       const auto& st = cfg.model.states[s];
-      if (rng.uniform() < st.ministry_reach) {
-        edges.push_back({i, w.officials[ministry_of[s]].node});
-      }
-      const std::size_t e = embassy_of[s][z.country[i]];
-      if (rng.uniform() < st.embassy_reach && e != SIZE_MAX) {
-        edges.push_back({i, w.officials[e].node});
+      if (rng.uniform() < st.ministry_reach) edges.push_back({i, ministry[s]});
+      const NodeId e = embassy[s][z.country[i]];
+      if (rng.uniform() < st.embassy_reach && e != kNoNode) edges.push_back({i, e});
+    }
+    for (std::uint16_t o : w.country_outlets[z.country[i]]) {
+      if (rng.uniform() < cfg.model.outlets[o].platform_reach) {
+        edges.push_back({i, w.outlet_node[o]});
       }
     }
   }
@@ -146,13 +186,115 @@ void init_graph(World& w) {
   w.graph.community.assign(num_nodes, 0);
   for (NodeId i = 0; i < z.count; ++i) w.graph.community[i] = z.country[i];
   w.graph.kind.assign(num_nodes, graph::NodeKind::kCitizen);
-  for (const auto& a : w.officials) {
-    w.graph.kind[a.node] = graph::NodeKind::kOfficial;
-    w.graph.country[a.node] = a.country;
+  for (const auto& p : w.posters) {
+    w.graph.kind[p.node] =
+        p.kind == PosterKind::kOutlet ? graph::NodeKind::kOutlet : graph::NodeKind::kOfficial;
+    w.graph.country[p.node] = p.country;
   }
 }
 
+// Influencers: in each country the online citizens with the most followers (ties: lower id).
+// Then each state's paid partnerships with the top influencers of its target countries.
+void init_influencers(World& w) {
+  const auto& cfg = w.config;
+  const auto& z = w.citizens;
+  std::vector<std::uint32_t> in_degree(w.graph.num_nodes(), 0);
+  for (NodeId v = 0; v < z.count; ++v) {
+    for (NodeId u : w.graph.following.row(v)) ++in_degree[u];
+  }
+  std::vector<std::vector<NodeId>> top(cfg.model.countries.size());
+  NodeId begin = 0;
+  for (std::size_t c = 0; c < cfg.model.countries.size(); ++c) {
+    const NodeId end = begin + w.country_population[c];
+    std::vector<NodeId> candidates;
+    for (NodeId v = begin; v < end; ++v) {
+      if (z.online[v]) candidates.push_back(v);
+    }
+    const std::size_t k =
+        std::min<std::size_t>(cfg.model.countries[c].influencers, candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                      candidates.end(), [&](NodeId a, NodeId b) {
+                        return in_degree[a] != in_degree[b] ? in_degree[a] > in_degree[b] : a < b;
+                      });
+    candidates.resize(k);
+    for (NodeId v : candidates) w.graph.kind[v] = graph::NodeKind::kInfluencer;
+    top[c] = std::move(candidates);
+    begin = end;
+  }
+  w.country_influencers.clear();
+  for (const auto& t : top) w.country_influencers.push_back(static_cast<std::uint32_t>(t.size()));
+
+  w.state_credibility.clear();
+  for (std::size_t s = 0; s < cfg.model.states.size(); ++s) {
+    const auto& st = cfg.model.states[s];
+    const auto& p = st.partnership;
+    std::vector<std::uint16_t> targets = st.target_countries;
+    if (targets.empty()) {
+      targets.resize(cfg.model.countries.size());
+      std::iota(targets.begin(), targets.end(), std::uint16_t{0});
+    }
+    double paid_per_day = 0.0;
+    for (std::uint16_t c : targets) {
+      const std::size_t n = std::min<std::size_t>(p.influencers, top[c].size());
+      for (std::size_t k = 0; k < n; ++k) {
+        const NodeId node = top[c][k];
+        const double phase = core::CounterRng(cfg.run.seed, model::stream::kSchedule, node,
+                                              1 + static_cast<std::uint32_t>(s))
+                                 .uniform();
+        w.posters.push_back(
+            {node, PosterKind::kPaidInfluencer, static_cast<std::uint8_t>(s), c, kNoOutlet,
+             p.posts_per_day / 24.0, phase,
+             st.name + "/paid/" + cfg.model.countries[c].name + "/" + std::to_string(node)});
+        paid_per_day += p.posts_per_day;
+      }
+    }
+    // Overusing paid partnerships costs credibility: cred / (1 + cost x paid posts per day).
+    w.state_credibility.push_back(
+        static_cast<float>(st.credibility / (1.0 + p.credibility_cost * paid_per_day)));
+  }
+  // Keep posters in a fixed order: ministries/embassies, outlets, paid (stable by construction).
+}
+
 }  // namespace
+
+void complete_config(SimConfig& config) {
+  auto& m = config.model;
+  const std::size_t num_states = m.states.size();
+  if (m.themes.empty()) {
+    for (const char* name : model::builtin_themes()) m.themes.emplace_back(name);
+  }
+  if (m.languages.empty()) {
+    for (const auto& c : m.countries) m.languages.push_back(c.name);
+  }
+  auto fill = [](std::vector<double>& v, std::size_t n, double value, const char* what) {
+    if (v.empty()) v.assign(n, value);
+    if (v.size() != n) {
+      throw core::Error(core::ErrorKind::kInput, std::string(what) + ": expected " +
+                                                     std::to_string(n) + " values, got " +
+                                                     std::to_string(v.size()));
+    }
+  };
+  for (std::size_t c = 0; c < m.countries.size(); ++c) {
+    auto& country = m.countries[c];
+    fill(country.baseline_attitude, num_states, 0.0, "baseline_attitude");
+    fill(country.cultural_proximity, num_states, 0.5, "cultural_proximity");
+    if (country.languages.empty()) {
+      country.languages.emplace_back(static_cast<std::uint8_t>(std::min<std::size_t>(c, 255)), 1.0);
+    }
+  }
+  for (auto& st : m.states) {
+    if (st.theme_mix.empty()) {
+      st.theme_mix.assign(m.themes.size(), 0.0);
+      std::fill_n(st.theme_mix.begin(), 5, 1.0);  // the five campaign themes
+    }
+    fill(st.theme_mix, m.themes.size(), 0.0, "theme_mix");
+    fill(st.theme_appeal, m.themes.size(), 0.5, "theme_appeal");
+  }
+  for (auto& o : m.outlets) fill(o.stance, num_states, 0.0, "outlet stance");
+  if (m.citizens.activity_profile == std::array<double, 24>{}) {
+    m.citizens.activity_profile = model::default_activity_profile();
+  }
+}
 
 World build_world(const SimConfig& config) {
   if (config.model.states.size() > model::kMaxStates) {
@@ -164,9 +306,11 @@ World build_world(const SimConfig& config) {
   }
   World w;
   w.config = config;
+  complete_config(w.config);
   init_citizens(w);
-  init_officials(w);
+  init_accounts(w);
   init_graph(w);
+  init_influencers(w);
   w.items.reset(w.graph.num_nodes());
   return w;
 }

@@ -62,9 +62,9 @@ TEST(World, CitizensOfficialsAndGraph) {
   EXPECT_EQ(w.citizens.count, 3000u);
   EXPECT_EQ(w.country_population, (std::vector<std::uint32_t>{2000, 1000}));
   // S1: ministry + embassies in A and B; S2: ministry + embassy in B.
-  ASSERT_EQ(w.officials.size(), 5u);
-  EXPECT_EQ(w.officials[0].name, "S1/ministry");
-  EXPECT_EQ(w.officials[4].name, "S2/embassy/B");
+  ASSERT_EQ(w.posters.size(), 5u);
+  EXPECT_EQ(w.posters[0].name, "S1/ministry");
+  EXPECT_EQ(w.posters[4].name, "S2/embassy/B");
   EXPECT_EQ(w.graph.num_nodes(), 3005u);
   // Offline citizens have no platform edges; online shares near penetration (binomial, 5 sd).
   for (NodeId v = 0; v < w.citizens.count; ++v) {
@@ -74,7 +74,7 @@ TEST(World, CitizensOfficialsAndGraph) {
   }
   EXPECT_NEAR(w.country_online[1], 500.0, 5 * std::sqrt(1000 * 0.25));
   // Nobody follows an embassy outside its country.
-  const NodeId embassy_b_of_s2 = w.officials[4].node;
+  const NodeId embassy_b_of_s2 = w.posters[4].node;
   for (NodeId v = 0; v < 2000; ++v) {
     for (NodeId u : w.graph.following.row(v)) {
       ASSERT_NE(u, embassy_b_of_s2);
@@ -116,8 +116,8 @@ TEST(Simulation, CampaignRaisesAttitudeTowardTheState) {
   const double gain_on = with.metrics().at(Metric::kMeanAttitude, 0, 0) - start;
   const double gain_off = without.metrics().at(Metric::kMeanAttitude, 0, 0) - start;
   std::printf("attitude gain toward S1 in A: campaign %.4f, no campaign %.4f\n", gain_on, gain_off);
-  EXPECT_GT(gain_on, 0.01);
-  EXPECT_NEAR(gain_off, 0.0, 1e-12);
+  EXPECT_GT(gain_on, 0.0);
+  EXPECT_EQ(gain_off, 0.0);
   EXPECT_GT(with.metrics().at(Metric::kReach, 0, 0), without.metrics().at(Metric::kReach, 0, 0));
 }
 

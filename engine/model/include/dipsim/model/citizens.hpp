@@ -10,6 +10,11 @@
 namespace dipsim::model {
 
 inline constexpr std::uint8_t kNoState = 0xFF;
+inline constexpr std::size_t kSeenSlots = 4;
+
+/// Kinds of source a reader distinguishes (trust and reach are kept per class).
+enum class SourceClass : std::uint8_t { kOfficial = 0, kMedia = 1, kInfluencer = 2, kPeer = 3 };
+inline constexpr std::size_t kNumSourceClasses = 4;
 
 struct Citizens {
   NodeId count = 0;
@@ -19,10 +24,20 @@ struct Citizens {
   std::vector<float> attitude;       ///< [citizen * num_states + state], in [-1, 1]
   std::vector<float> openness;       ///< bounded-confidence width
   std::vector<float> susceptibility;
-  std::vector<std::uint8_t> reached;    ///< bit s set once the citizen read an item about state s
-  std::vector<Step> last_session;       ///< step of the latest session (feeds show newer items)
-  std::vector<ItemId> pending_reshare;  ///< item chosen to reshare next step or kNoItem
+  std::vector<float> literacy;         ///< media literacy in [0, 1]
+  std::vector<std::uint8_t> language;  ///< language index
+  std::vector<float> trust_bonus;  ///< [citizen * num_states + state]: trust gained by engagement
+  /// Bit (class * 8 + s) set once the citizen read an item about state s from a source of that
+  /// class (SourceClass order: official, media, influencer, peer).
+  std::vector<std::uint32_t> reached;
+  /// Direct-mapped memory of root items seen: slot = root % kSeenSlots. The count of exposures
+  /// is in the low 7 bits; bit 7 is set once the citizen reshared that root.
+  std::vector<ItemId> seen_root;
+  std::vector<std::uint8_t> seen_count;
+  std::vector<Step> last_session;          ///< step of the latest session (feeds show newer items)
+  std::vector<ItemId> pending_reshare;     ///< item chosen to reshare next step or kNoItem
   std::vector<std::uint8_t> pending_post;  ///< state of an own post next step or kNoState
+  std::vector<ItemId> pending_reply;       ///< item replied to (counted next step) or kNoItem
 
   void resize(NodeId n, std::uint32_t states);
   std::size_t bytes() const;

@@ -11,6 +11,13 @@
 
 namespace dipsim::model {
 
+/// Labels a platform attaches to an item (bits of ItemStore::labels).
+namespace label {
+inline constexpr std::uint8_t kStateAffiliated = 1;  ///< posted by a state or state media account
+inline constexpr std::uint8_t kPaid = 2;             ///< disclosed paid partnership
+inline constexpr std::uint8_t kFactChecked = 4;      ///< a fact-checker flagged it
+}  // namespace label
+
 struct NewItem {
   NodeId author;
   ItemId parent;  ///< item reshared, or kNoItem for an original post
@@ -19,6 +26,10 @@ struct NewItem {
   float quality;
   float appeal;
   graph::NodeKind source_kind;
+  std::uint8_t theme = 0;
+  std::uint8_t language = 0;
+  std::uint8_t labels = 0;
+  float credibility = 1.0f;  ///< credibility of the source (weights influence)
 };
 
 class ItemStore {
@@ -29,6 +40,8 @@ class ItemStore {
   /// Appends an item created at `step`; updates the author's list and, for reshares, the parent's
   /// engagement and the cascade statistics of the root. Single-threaded by design.
   ItemId add(const NewItem& item, Step step);
+  /// Counts a reply to an item (posting phase only).
+  void add_reply(ItemId item) { ++replies[item]; }
 
   std::size_t size() const { return author.size(); }
   std::size_t bytes() const;
@@ -41,8 +54,10 @@ class ItemStore {
   std::vector<std::uint8_t> state;
   std::vector<graph::NodeKind> source_kind;
   std::vector<std::uint16_t> depth;  ///< reshare depth (0 for originals)
-  std::vector<float> stance, quality, appeal;
+  std::vector<float> stance, quality, appeal, credibility;
+  std::vector<std::uint8_t> theme, language, labels;
   std::vector<std::uint32_t> reshares;  ///< direct reshares of this item
+  std::vector<std::uint32_t> replies;   ///< replies to this item
   // Per root item (meaningful where root[i] == i).
   std::vector<std::uint32_t> cascade_size;   ///< items in the cascade including the root
   std::vector<std::uint16_t> cascade_depth;  ///< deepest reshare

@@ -12,4 +12,7 @@ inline constexpr std::uint32_t kActivity = 5;        ///< whether a citizen has 
 inline constexpr std::uint32_t kRanking = 6;         ///< random feed ranking
 inline constexpr std::uint32_t kReshare = 7;         ///< reshare decisions
 inline constexpr std::uint32_t kPost = 8;            ///< own opinion posts
+inline constexpr std::uint32_t kBroadcast = 9;       ///< off-platform outlet audience
+inline constexpr std::uint32_t kReply = 10;          ///< replies and answers to them
+inline constexpr std::uint32_t kContent = 11;        ///< themes, languages, stances of new items
 }  // namespace dipsim::model::stream

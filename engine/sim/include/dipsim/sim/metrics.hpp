@@ -11,10 +11,17 @@ namespace dipsim::sim {
 enum class Metric : std::uint8_t {
   kMeanAttitude,
   kAttitudeVariance,
+  kBimodality,
   kFavourableShare,
   kItemsRead,
+  kMeanQualityRead,
   kReshares,
+  kReplies,
   kReach,
+  kReachOfficial,
+  kReachMedia,
+  kReachInfluencer,
+  kReachPeer,
   kCount,  ///< number of metrics (not a metric)
 };
 inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::kCount);

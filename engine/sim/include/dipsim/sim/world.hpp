@@ -1,5 +1,9 @@
-// The world at step 0: citizens in countries, state actors' official accounts, the follow graph
-// and an empty item store. Built deterministically from a SimConfig (any thread count).
+// The world at step 0: citizens in countries, the accounts that post on a schedule (state
+// ministries and embassies, paid influencer partnerships, media outlets), the follow graph and an
+// empty item store. Built deterministically from a SimConfig, for any thread count.
+//
+// Node layout: citizens [0, C) grouped by country (influencers are citizens with NodeKind
+// kInfluencer), then official accounts, then outlets.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -13,12 +17,22 @@
 namespace dipsim::sim {
 
 inline constexpr std::uint16_t kNoCountry = 0xFFFF;
+inline constexpr std::uint16_t kNoOutlet = 0xFFFF;
 
-/// A state's ministry (country == kNoCountry) or embassy account.
-struct OfficialAccount {
+enum class PosterKind : std::uint8_t {
+  kMinistry,        ///< a state's ministry (audience in every country)
+  kEmbassy,         ///< a state's embassy in one country
+  kPaidInfluencer,  ///< an influencer paid by a state to post its messages
+  kOutlet,          ///< a media outlet's own reporting
+};
+
+/// An account that posts on a regular schedule.
+struct Poster {
   NodeId node;
-  std::uint8_t state;
-  std::uint16_t country;
+  PosterKind kind;
+  std::uint8_t state;     ///< the state whose message it posts (model::kNoState for outlets)
+  std::uint16_t country;  ///< audience country (kNoCountry for ministries)
+  std::uint16_t outlet;   ///< outlet index (kNoOutlet unless kind == kOutlet)
   double posts_per_step;
   double phase;  ///< schedule phase in [0, 1)
   std::string name;
@@ -27,17 +41,32 @@ struct OfficialAccount {
 struct World {
   SimConfig config;
   graph::FollowGraph graph;
-  model::Citizens citizens;  ///< nodes [0, citizens.count)
-  std::vector<OfficialAccount> officials;
+  model::Citizens citizens;         ///< nodes [0, citizens.count)
+  std::vector<Poster> posters;      ///< ministries and embassies first, then paid, then outlets
+  std::vector<NodeId> outlet_node;  ///< node of each outlet
+  std::vector<std::vector<std::uint16_t>> country_outlets;  ///< outlets of each country
+  std::vector<std::uint8_t> country_language;               ///< main language of each country
+  std::vector<float> state_credibility;                     ///< after the cost of paid partnerships
   model::ItemStore items;
-  std::vector<std::uint32_t> country_population;  ///< citizens per country
-  std::vector<std::uint32_t> country_online;      ///< online citizens per country
+  std::vector<std::uint32_t> country_population;   ///< citizens per country
+  std::vector<std::uint32_t> country_online;       ///< online citizens per country
+  std::vector<std::uint32_t> country_influencers;  ///< influencers per country
+
+  /// Accounts of a state (ministry, embassies) in `posters`.
+  std::size_t official_count(std::uint8_t state) const;
 };
 
 /// Citizens per country by the largest-remainder method, so counts sum to `total` exactly.
 std::vector<std::uint32_t> apportion(std::uint32_t total, const std::vector<double>& shares);
 
-/// Builds the world for a validated configuration.
+/// Fills the per-state, per-theme and per-language vectors that a configuration built in code
+/// left empty with the parameter table's defaults (baseline attitude 0, cultural proximity 0.5,
+/// one language per country, equal weights on the five campaign themes, appeal 0.5); throws
+/// core::Error(kInput) on vectors of the wrong size. Scenarios loaded by the io layer are
+/// complete already.
+void complete_config(SimConfig& config);
+
+/// Builds the world for a validated configuration (completed by complete_config).
 World build_world(const SimConfig& config);
 
 }  // namespace dipsim::sim
