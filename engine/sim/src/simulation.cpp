@@ -62,6 +62,7 @@ Simulation::Simulation(World world) : world_(std::move(world)) {
   num_blocks_ = (world_.citizens.count + kBlock - 1) / kBlock;
   cs_ = m.countries.size() * m.states.size();
   counters_.assign(num_blocks_ * cs_, BlockCounters{});
+  block_stats_.assign(num_blocks_, StepStats{});
   negative_prev_.assign(cs_, 0);
   outlet_last_pick_.assign(m.outlets.size(), kNoItem);
   for (std::size_t o = 0; o < m.outlets.size(); ++o) {
@@ -268,6 +269,7 @@ void Simulation::rebuttals(Step t) {
 
 void Simulation::read_phase(Step t) {
   std::fill(counters_.begin(), counters_.end(), BlockCounters{});
+  std::fill(block_stats_.begin(), block_stats_.end(), StepStats{});
   tbb::enumerable_thread_specific<std::vector<std::uint64_t>> scratch;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
                     [&](const tbb::blocked_range<std::size_t>& r) {
@@ -276,6 +278,13 @@ void Simulation::read_phase(Step t) {
                         read_block(b, t, candidates);
                       }
                     });
+  stats_ = StepStats{};
+  for (const StepStats& b : block_stats_) {
+    stats_.sessions += b.sessions;
+    stats_.edges_scanned += b.edges_scanned;
+    stats_.candidates += b.candidates;
+    stats_.items_read += b.items_read;
+  }
   // Negative items read per (country, state) feed next step's rebuttals.
   std::fill(negative_prev_.begin(), negative_prev_.end(), 0u);
   for (std::size_t b = 0; b < num_blocks_; ++b) {
@@ -307,6 +316,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const auto bf_strength = static_cast<float>(cc.backfire_strength);
   const auto label_factor = static_cast<float>(feed.label_reshare_factor);
   BlockCounters* counts = counters_.data() + block * cs_;
+  StepStats& work = block_stats_[block];
 
   const NodeId begin = static_cast<NodeId>(block * kBlock);
   const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
@@ -363,6 +373,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       z.reached[v] |= 1u << (static_cast<unsigned>(cls) * 8u + s);
       BlockCounters& k = counts[country * num_states + s];
       ++k.read;
+      ++work.items_read;
       k.quality += items.quality[i];
       if (x < 0.0f) ++k.negative;
       if (items.theme[i] == model::theme::kPrebunk) {
@@ -443,6 +454,9 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       }
     }
     z.last_session[v] = t;
+    ++work.sessions;
+    work.edges_scanned += following.degree(v);
+    work.candidates += candidates.size();
 
     // Rank: the `attention` best, best first (ties: newer item first).
     const std::size_t k = std::min<std::size_t>(cc.attention, candidates.size());

@@ -22,6 +22,14 @@
 
 namespace dipsim::sim {
 
+/// Work done by the read phase of one step (for benchmarks and performance reports).
+struct StepStats {
+  std::uint64_t sessions = 0;       ///< platform sessions
+  std::uint64_t edges_scanned = 0;  ///< follow edges walked by those sessions
+  std::uint64_t candidates = 0;     ///< items gathered into feeds
+  std::uint64_t items_read = 0;     ///< items read (platform and broadcast)
+};
+
 class Simulation {
  public:
   /// Citizens per block of the read and measure phases. Fixed, so sums do not depend on threads.
@@ -38,6 +46,8 @@ class Simulation {
   const World& world() const { return world_; }
   /// Attitudes of all citizens, row-major citizen x state.
   const std::vector<float>& attitudes() const { return world_.citizens.attitude; }
+  /// Work of the latest step's read phase.
+  const StepStats& step_stats() const { return stats_; }
 
  private:
   // Per-block counters of the read phase, one slot per (country, state).
@@ -66,7 +76,9 @@ class Simulation {
       trending_;                          ///< (country, root) of this step's reshares
   std::vector<ItemId> outlet_last_pick_;  ///< last root each outlet republished
   std::vector<double> outlet_pick_phase_;
-  std::vector<float> outlet_stance_;  ///< [outlet * S + state]
+  std::vector<float> outlet_stance_;    ///< [outlet * S + state]
+  std::vector<StepStats> block_stats_;  ///< [block]
+  StepStats stats_;
   MetricFrame frame_;
 };
 
