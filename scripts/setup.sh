@@ -15,6 +15,10 @@ PACKAGES=(
   # Python analysis (run with /usr/bin/python3)
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
   python3-matplotlib python3-scipy python3-networkx python3-pytest
+  # analysis package (scenario YAML) and its browser test (headless report rendering)
+  python3-yaml chromium
+  # graph peers for benchmarks/graph/peers.py
+  python3-igraph python3-graph-tool
 )
 
 missing=()

@@ -200,3 +200,14 @@ def test_every_metric_is_documented(run_cli, tmp_path):
         for group in ("graph", "cascades"):
             for name in f[group]:
                 assert f"`{group}/{name}`" in doc or f"`{group}/" in doc and name in doc, name
+
+
+def test_report_subcommand_writes_html(run_cli, tmp_path):
+    out = run_small(run_cli, tmp_path / "r.h5")
+    html = tmp_path / "r.html"
+    res = run_cli("report", out, "-o", html)
+    assert res.returncode == 0, res.stderr
+    text = html.read_text()
+    assert "small test world" in text and "data:image/png;base64," in text
+    res = run_cli("report", tmp_path / "missing.h5")
+    assert res.returncode == 2 and "missing.h5" in res.stderr

@@ -6,10 +6,12 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -189,6 +191,28 @@ int cmd_info(const std::string& file) {
   return 0;
 }
 
+// `dipsim report` runs the Python analysis package (analysis/dipsim_analysis) with Debian's
+// interpreter; the package draws the plots and writes the self-contained HTML page.
+int cmd_report(const std::vector<std::string>& args) {
+  const std::string python = "/usr/bin/python3";
+  std::string path = std::string(DIPSIM_SOURCE_DIR) + "/analysis";
+  if (const char* old = std::getenv("PYTHONPATH"); old != nullptr && *old != '\0') {
+    path += ":" + std::string(old);
+  }
+  setenv("PYTHONPATH", path.c_str(), 1);
+  setenv("DIPSIM_PROG", "dipsim", 1);
+  std::vector<std::string> argv_s{python, "-m", "dipsim_analysis", "report"};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv_c;
+  for (auto& a : argv_s) argv_c.push_back(a.data());
+  argv_c.push_back(nullptr);
+  execv(python.c_str(), argv_c.data());
+  throw core::Error(core::ErrorKind::kIo, "cannot run " + python +
+                                              " for the report (install python3 with "
+                                              "scripts/setup.sh): " +
+                                              std::strerror(errno));
+}
+
 int cmd_reference(const std::string& output) {
   const std::string text = io::reference_markdown(io::scenario_schema(), "Scenario reference");
   if (output.empty() || output == "-") {
@@ -238,6 +262,12 @@ int main(int argc, char** argv) {
   auto* info = app.add_subcommand("info", "summarise a run file");
   info->add_option("file", file, "run file (.h5 or .h5.partial)")->required();
 
+  auto* report = app.add_subcommand(
+      "report", "write a self-contained HTML report of a run: dipsim report RUN.h5 [-o FILE]");
+  report->allow_extras();
+  report->prefix_command();
+  report->set_help_flag();
+
   auto* reference = app.add_subcommand(
       "reference", "print the scenario reference (Markdown) generated from the parameter table");
   reference->add_option("-o,--output", output, "write to this file instead of stdout");
@@ -262,6 +292,7 @@ int main(int argc, char** argv) {
     if (*validate) return cmd_validate(scenario, sets);
     if (*info) return cmd_info(file);
     if (*reference) return cmd_reference(output);
+    if (*report) return cmd_report(report->remaining());
   } catch (const core::Error& e) {
     std::fprintf(stderr, "dipsim: error: %s\n", e.what());
     return core::exit_code(e.kind());
