@@ -40,29 +40,28 @@ std::vector<Edge> random_follow_edges(const RandomFollowSpec& spec) {
   std::vector<Edge> edges(start[n]);
 
   // Pass 2: targets. The same RNG sequence continues (first draw was the degree).
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, spec.members_by_country.size(), 1),
-      [&](const tbb::blocked_range<std::size_t>& rc) {
-        for (std::size_t c = rc.begin(); c != rc.end(); ++c) {
-          const std::size_t home_lo = begin[c];
-          const auto home_n = static_cast<std::uint32_t>(begin[c + 1] - begin[c]);
-          tbb::parallel_for(
-              tbb::blocked_range<std::size_t>(begin[c], begin[c + 1], 8192),
-              [&](const tbb::blocked_range<std::size_t>& r) {
-                for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                  core::CounterRng rng(spec.seed, spec.stream, all[i], 0);
-                  (void)rng.uniform();
-                  for (std::uint64_t e = start[i]; e < start[i + 1]; ++e) {
-                    const bool home = home_n > 0 && rng.uniform() < spec.home_share;
-                    const std::size_t j =
-                        home ? home_lo + rng.below(home_n)
-                             : rng.below(static_cast<std::uint32_t>(n));
-                    edges[e] = Edge{all[i], all[j]};
-                  }
-                }
-              });
-        }
-      });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, spec.members_by_country.size(), 1),
+                    [&](const tbb::blocked_range<std::size_t>& rc) {
+                      for (std::size_t c = rc.begin(); c != rc.end(); ++c) {
+                        const std::size_t home_lo = begin[c];
+                        const auto home_n = static_cast<std::uint32_t>(begin[c + 1] - begin[c]);
+                        tbb::parallel_for(
+                            tbb::blocked_range<std::size_t>(begin[c], begin[c + 1], 8192),
+                            [&](const tbb::blocked_range<std::size_t>& r) {
+                              for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                                core::CounterRng rng(spec.seed, spec.stream, all[i], 0);
+                                (void)rng.uniform();
+                                for (std::uint64_t e = start[i]; e < start[i + 1]; ++e) {
+                                  const bool home = home_n > 0 && rng.uniform() < spec.home_share;
+                                  const std::size_t j =
+                                      home ? home_lo + rng.below(home_n)
+                                           : rng.below(static_cast<std::uint32_t>(n));
+                                  edges[e] = Edge{all[i], all[j]};
+                                }
+                              }
+                            });
+                      }
+                    });
   return edges;
 }
 

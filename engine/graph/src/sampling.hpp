@@ -1,7 +1,7 @@
 // Private sampling and parallel-assembly helpers shared by the graph generators: 64-bit uniform
-// integers, geometric skips, stochastic rounding, truncated Pareto and Poisson deviates, Walker/Vose
-// alias tables, and an edge-stream assembler that generates fixed-size chunks in parallel and
-// concatenates them in chunk order.
+// integers, geometric skips, stochastic rounding, truncated Pareto and Poisson deviates,
+// Walker/Vose alias tables, and an edge-stream assembler that generates fixed-size chunks in
+// parallel and concatenates them in chunk order.
 //
 // How: every helper draws from a core::CounterRng that the caller keys by identity (seed, stream,
 // node, phase), and the chunk assembler's chunk boundaries depend only on the item count and a
@@ -127,20 +127,26 @@ inline std::uint64_t poisson(core::CounterRng& rng, double mean) {
 }
 
 /// Walker/Vose alias table over n outcomes with non-negative weights: O(1) draws using two 32-bit
-/// words. Built serially (deterministic); 8 bytes per outcome.
+/// words. Each entry holds its threshold and both outcome values side by side (12 bytes), so a draw
+/// touches one cache line: with `values` the table returns values[i] directly (e.g. node ids)
+/// instead of an index. Built serially (deterministic).
 class AliasTable {
  public:
   AliasTable() = default;
   explicit AliasTable(std::span<const double> weights) { build(weights); }
 
-  void build(std::span<const double> weights) {
+  /// Outcomes are the indices 0..n-1.
+  void build(std::span<const double> weights) { build(weights, {}); }
+
+  /// Outcomes are values[i] (values.size() == weights.size()), or indices when values is empty.
+  void build(std::span<const double> weights, std::span<const std::uint32_t> values) {
     const std::size_t n = weights.size();
-    threshold_.assign(n, 0);
-    alias_.assign(n, 0);
+    entries_.assign(n, Entry{});
     double total = 0.0;
     for (double w : weights) total += w;
     total_ = total;
     if (n == 0 || !(total > 0.0)) return;
+    auto value = [&](std::uint32_t i) { return values.empty() ? i : values[i]; };
     std::vector<double> scaled(n);
     std::vector<std::uint32_t> small, large;
     small.reserve(n);
@@ -153,7 +159,7 @@ class AliasTable {
       const std::uint32_t s = small.back();
       small.pop_back();
       const std::uint32_t l = large.back();
-      set(s, scaled[s], l);
+      set(s, scaled[s], value(s), value(l));
       scaled[l] = (scaled[l] + scaled[s]) - 1.0;
       if (scaled[l] < 1.0) {
         large.pop_back();
@@ -161,33 +167,40 @@ class AliasTable {
       }
     }
     // Leftovers are 1 up to rounding: they keep themselves.
-    for (std::uint32_t i : large) set(i, 1.0, i);
-    for (std::uint32_t i : small) set(i, 1.0, i);
+    for (std::uint32_t i : large) set(i, 1.0, value(i), value(i));
+    for (std::uint32_t i : small) set(i, 1.0, value(i), value(i));
   }
 
-  std::size_t size() const { return alias_.size(); }
+  std::size_t size() const { return entries_.size(); }
   double total() const { return total_; }
-  bool usable() const { return !alias_.empty() && total_ > 0.0; }
+  bool usable() const { return !entries_.empty() && total_ > 0.0; }
 
-  /// Outcome index in [0, size()). Requires usable().
+  /// An outcome (index or value). Requires usable().
   std::uint32_t sample(core::CounterRng& rng) const {
-    const std::uint32_t i = rng.below(static_cast<std::uint32_t>(alias_.size()));
-    return rng.next_u32() < threshold_[i] ? i : alias_[i];
+    const Entry& e = entries_[rng.below(static_cast<std::uint32_t>(entries_.size()))];
+    return rng.next_u32() < e.threshold ? e.keep : e.alias;
   }
 
  private:
-  void set(std::uint32_t i, double p, std::uint32_t other) {
+  struct Entry {
+    std::uint32_t threshold = 0;  // keep with probability threshold / 2^32
+    std::uint32_t keep = 0;
+    std::uint32_t alias = 0;
+  };
+
+  void set(std::uint32_t i, double p, std::uint32_t keep, std::uint32_t other) {
+    Entry& e = entries_[i];
+    e.keep = keep;
     if (p >= 1.0) {
-      threshold_[i] = std::numeric_limits<std::uint32_t>::max();
-      alias_[i] = i;  // keeps itself even when the word equals the threshold
+      e.threshold = std::numeric_limits<std::uint32_t>::max();
+      e.alias = keep;  // keeps itself even when the word equals the threshold
     } else {
-      threshold_[i] = static_cast<std::uint32_t>(std::max(0.0, p) * 4294967296.0);
-      alias_[i] = other;
+      e.threshold = static_cast<std::uint32_t>(std::max(0.0, p) * 4294967296.0);
+      e.alias = other;
     }
   }
 
-  std::vector<std::uint32_t> threshold_;
-  std::vector<std::uint32_t> alias_;
+  std::vector<Entry> entries_;
   double total_ = 0.0;
 };
 
@@ -238,7 +251,8 @@ std::vector<Edge> generate_chunked(std::size_t n, std::size_t grain, Fn&& fn) {
       tbb::blocked_range<std::size_t>(0, chunks, 1),
       [&](const tbb::blocked_range<std::size_t>& r) {
         for (std::size_t c = r.begin(); c != r.end(); ++c) {
-          std::copy(parts[c].begin(), parts[c].end(), edges.begin() + static_cast<std::ptrdiff_t>(start[c]));
+          std::copy(parts[c].begin(), parts[c].end(),
+                    edges.begin() + static_cast<std::ptrdiff_t>(start[c]));
           std::vector<Edge>().swap(parts[c]);
         }
       },

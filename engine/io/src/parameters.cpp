@@ -14,6 +14,7 @@
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/text.hpp"
+#include "dipsim/model/citizens.hpp"
 
 namespace dipsim::io {
 
@@ -63,6 +64,33 @@ void assign(model::OutletKind& f, const Value& v) {
   f = s == "independent"         ? model::OutletKind::kIndependent
       : s == "state_broadcaster" ? model::OutletKind::kStateBroadcaster
                                  : model::OutletKind::kDomestic;
+}
+
+void assign(model::UpdateRule& f, const Value& v) {
+  f = std::get<std::string>(v) == "average" ? model::UpdateRule::kAverage
+                                            : model::UpdateRule::kSequential;
+}
+void assign(model::AttitudeDistribution& f, const Value& v) {
+  const auto& s = std::get<std::string>(v);
+  f = s == "uniform"     ? model::AttitudeDistribution::kUniform
+      : s == "two_point" ? model::AttitudeDistribution::kTwoPoint
+                         : model::AttitudeDistribution::kNormal;
+}
+void assign(model::Infiltration& f, const Value& v) {
+  const auto& s = std::get<std::string>(v);
+  f = s == "random"           ? model::Infiltration::kRandom
+      : s == "hubs"           ? model::Infiltration::kHubs
+      : s == "susceptible"    ? model::Infiltration::kSusceptible
+      : s == "least_literate" ? model::Infiltration::kLeastLiterate
+                              : model::Infiltration::kCountry;
+}
+void assign(model::EventKind& f, const Value& v) {
+  const auto& s = std::get<std::string>(v);
+  f = s == "hacked_account" ? model::EventKind::kHackedAccount
+      : s == "scandal"      ? model::EventKind::kScandal
+      : s == "summit"       ? model::EventKind::kSummit
+      : s == "seed_posts"   ? model::EventKind::kSeedPosts
+                            : model::EventKind::kCrisis;
 }
 
 #define DIPSIM_BIND(field)                                                        \
@@ -216,6 +244,19 @@ const std::vector<Row>& rows() {
     add(integer("citizens.count", 10'000, 1, kMaxCitizens, "citizens",
                 "number of citizens in all countries together"),
         DIPSIM_BIND(c.model.citizens.count));
+    add(choice("citizens.update_rule", "sequential", {"sequential", "average"},
+               "sequential: a bounded-confidence step after each item read; average: one step per "
+               "session toward the weighted average of the items within the confidence width and "
+               "the own attitude (DeGroot / Hegselmann-Krause)"),
+        DIPSIM_BIND(c.model.citizens.update_rule));
+    add(flt("citizens.self_weight", 1.0, 0.0, 1e6, "1",
+            "weight of the own attitude in the average rule"),
+        DIPSIM_BIND(c.model.citizens.self_weight));
+    add(flt("citizens.stubbornness", 0.0, 0.0, 1.0, "1",
+            "pull back toward the initial attitude at the end of each session, "
+            "a <- (1 - g) a + g a0 (Friedkin & Johnsen 1990)",
+            "Friedkin & Johnsen 1990, J. Math. Sociol. 15:193"),
+        DIPSIM_BIND(c.model.citizens.stubbornness));
     add(flt("citizens.openness_mean", 0.6, 0.0, 2.0, "attitude units",
             "mean bounded-confidence width: items further than this from the reader's attitude "
             "are ignored",
@@ -289,6 +330,9 @@ const std::vector<Row>& rows() {
     add(flt("citizens.trust_peer", 0.8, 0.0, 1.0, "1",
             "trust in posts and reshares by other citizens"),
         DIPSIM_BIND(c.model.citizens.trust_peer));
+    add(flt("citizens.trust_unknown", 0.5, 0.0, 1.0, "1",
+            "trust in accounts of unknown standing (how bots posing as citizens appear)"),
+        DIPSIM_BIND(c.model.citizens.trust_unknown));
     add(flt("citizens.language_mismatch", 0.3, 0.0, 1.0, "1",
             "influence weight of an item in a language other than the reader's"),
         DIPSIM_BIND(c.model.citizens.language_mismatch));
@@ -342,6 +386,24 @@ const std::vector<Row>& rows() {
           c.model.countries[i].baseline_attitude =
               dense_map(v, record_names(r, "states"), 0.0, "state", r,
                         indexed("countries", i, ".baseline_attitude"));
+        });
+    add(choice("countries[].attitude_distribution", "normal", {"normal", "uniform", "two_point"},
+               "initial attitudes: normal(baseline, spread), uniform on baseline +- spread, or "
+               "+1/-1 with P(+1) = (1 + baseline)/2 (all clamped to [-1, 1])"),
+        DIPSIM_BIND(c.model.countries[i].attitude_distribution));
+    add(float_map("countries[].zealots_for", 0.0, 1.0, "1",
+                  "share of citizens fixed at +1 toward each state, {STATE: share} (a committed "
+                  "minority; Mobilia 2003)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          c.model.countries[i].zealots_for = dense_map(v, record_names(r, "states"), 0.0, "state",
+                                                       r, indexed("countries", i, ".zealots_for"));
+        });
+    add(float_map("countries[].zealots_against", 0.0, 1.0, "1",
+                  "share of citizens fixed at -1 toward each state, {STATE: share}"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          c.model.countries[i].zealots_against =
+              dense_map(v, record_names(r, "states"), 0.0, "state", r,
+                        indexed("countries", i, ".zealots_against"));
         });
     add(flt("countries[].attitude_spread", 0.3, 0.0, 2.0, "attitude units",
             "standard deviation of initial attitudes around the baseline (clamped to [-1, 1])"),
@@ -461,6 +523,12 @@ const std::vector<Row>& rows() {
           c.model.states[i].language = static_cast<std::uint8_t>(
               language_index(c, name.empty() ? c.model.states[i].name : name));
         });
+    add(integer("states[].response_lag", 6, 0, 100'000, "steps",
+                "steps after a crisis starts before the state's embassy there reacts"),
+        DIPSIM_BIND(c.model.states[i].response_lag));
+    add(flt("states[].crisis_response", 0.0, 0.0, 1.0, "1",
+            "share of the embassy's posts switched to crisis aid after the lag (0 = no reaction)"),
+        DIPSIM_BIND(c.model.states[i].crisis_response));
     add(flt("states[].localisation", 0.0, 0.0, 1.0, "1",
             "share of embassy posts written in the target country's main language"),
         DIPSIM_BIND(c.model.states[i].localisation));
@@ -567,6 +635,200 @@ const std::vector<Row>& rows() {
             "trending items of its country it republishes per day (trading up the chain)",
             "Marwick & Lewis 2017, Media Manipulation and Disinformation Online"),
         DIPSIM_BIND(c.model.outlets[i].pickups_per_day));
+
+    // --- bots[] --------------------------------------------------------------------------------
+    add(text("bots[].name", std::nullopt, "bot network name (unique)"),
+        DIPSIM_BIND(c.model.bots[i].name));
+    add(text("bots[].sponsor", "", "state behind the network (for reports; may be empty)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const auto& name = std::get<std::string>(v);
+          const std::string key = indexed("bots", i, ".sponsor");
+          if (!name.empty()) {
+            c.model.bots[i].sponsor = static_cast<std::uint8_t>(
+                resolve_name(name, record_names(r, "states"), "state", r, key, key));
+          }
+        });
+    add(integer("bots[].count", 100, 0, 100'000'000, "bots", "number of bots"),
+        DIPSIM_BIND(c.model.bots[i].count));
+    {
+      ParamSpec p;
+      p.path = "bots[].target_countries";
+      p.type = ParamType::kStringList;
+      p.default_value = Value{std::vector<std::string>{}};
+      p.doc = "countries whose publics the bots infiltrate (empty: all)";
+      add(std::move(p),
+          [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+            const auto names = record_names(r, "countries");
+            const std::string key = indexed("bots", i, ".target_countries");
+            auto& out = c.model.bots[i].target_countries;
+            const auto& wanted = std::get<std::vector<std::string>>(v);
+            for (std::size_t j = 0; j < wanted.size(); ++j) {
+              out.push_back(static_cast<std::uint16_t>(resolve_name(
+                  wanted[j], names, "country", r, key, key + "[" + std::to_string(j) + "]")));
+            }
+          });
+    }
+    add(float_map("bots[].stance", -1.0, 1.0, "attitude units",
+                  "stance of the bots' posts toward each targeted state, {STATE: value}; only the "
+                  "states named are targeted (at least one)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const std::string key = indexed("bots", i, ".stance");
+          c.model.bots[i].stance =
+              dense_map(v, record_names(r, "states"), std::numeric_limits<double>::quiet_NaN(),
+                        "state", r, key);
+          if (std::get<FloatMap>(v).empty()) {
+            throw core::Error(core::ErrorKind::kInput,
+                              "expected at least one targeted state, e.g. {STATE: -0.8}",
+                              r.location(key));
+          }
+        });
+    add(choice("bots[].infiltration", "country",
+               {"random", "hubs", "country", "susceptible", "least_literate"},
+               "whom bots send follow requests: random citizens anywhere, the best-followed "
+               "citizens, random citizens of the target countries, or their most susceptible or "
+               "least media-literate citizens"),
+        DIPSIM_BIND(c.model.bots[i].infiltration));
+    add(integer("bots[].follow_requests", 50, 0, 1'000'000, "requests per bot",
+                "follow requests each bot sends"),
+        DIPSIM_BIND(c.model.bots[i].follow_requests));
+    add(flt("bots[].follow_back", 0.2, 0.0, 1.0, "1",
+            "probability that a citizen follows a requesting bot back",
+            "Boshmaf et al. 2011, ACSAC (socialbot acceptance rates)"),
+        DIPSIM_BIND(c.model.bots[i].follow_back));
+    add(flt("bots[].posts_per_day", 12.0, 0.0, 10'000.0, "posts per day", "posts per bot per day"),
+        DIPSIM_BIND(c.model.bots[i].posts_per_day));
+    add(integer("bots[].flood_copies", 1, 1, 100, "copies",
+                "copies of each post pushed to followers' feeds (flooding)"),
+        DIPSIM_BIND(c.model.bots[i].flood_copies));
+    add(flt("bots[].quality_mean", 0.2, 0.0, 1.0, "1", "mean quality of bot posts"),
+        DIPSIM_BIND(c.model.bots[i].quality_mean));
+    add(flt("bots[].quality_sd", 0.1, 0.0, 1.0, "1", "spread of bot post quality"),
+        DIPSIM_BIND(c.model.bots[i].quality_sd));
+    add(flt("bots[].appeal_mean", 0.8, 0.0, 1.0, "1", "mean appeal of bot posts"),
+        DIPSIM_BIND(c.model.bots[i].appeal_mean));
+    add(flt("bots[].appeal_sd", 0.1, 0.0, 1.0, "1", "spread of bot post appeal"),
+        DIPSIM_BIND(c.model.bots[i].appeal_sd));
+    add(flag("bots[].impersonate_media", false,
+             "bots pose as news outlets: readers give them media trust"),
+        DIPSIM_BIND(c.model.bots[i].impersonate_media));
+    add(flt("bots[].coordination", 0.0, 0.0, 1.0, "1",
+            "share of the network that reshares each bot post in the next step (fakes "
+            "popularity for engagement ranking)"),
+        DIPSIM_BIND(c.model.bots[i].coordination));
+    add(integer("bots[].active_from", 0, 0, 10'000'000, "step",
+                "first active step (dormant before)"),
+        DIPSIM_BIND(c.model.bots[i].active_from));
+    add(integer("bots[].active_until", 10'000'000, 0, 10'000'000, "step",
+                "first step no longer active"),
+        DIPSIM_BIND(c.model.bots[i].active_until));
+    add(flt("bots[].detectability", 0.5, 0.0, 1.0, "1",
+            "mean detectability (per bot: normal with sd 0.15, clamped to [0, 1])"),
+        DIPSIM_BIND(c.model.bots[i].detectability));
+    add(text("bots[].language", "",
+             "language of bot posts (default: each bot's target country's main language)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario&) {
+          const auto& name = std::get<std::string>(v);
+          if (!name.empty())
+            c.model.bots[i].language = static_cast<std::uint8_t>(language_index(c, name));
+        });
+
+    // --- moderation ------------------------------------------------------------------------
+    add(flag("moderation.enabled", false, "the platform detects and removes bots"),
+        DIPSIM_BIND(c.model.moderation.enabled));
+    add(flt("moderation.detection_rate", 0.02, 0.0, 1.0, "per step",
+            "detection probability per step of a fully detectable bot that posted in the last "
+            "step (x detectability; a quarter of that for a silent bot)"),
+        DIPSIM_BIND(c.model.moderation.detection_rate));
+    add(integer("moderation.takedown_delay", 6, 0, 100'000, "steps",
+                "steps from detection to removal"),
+        DIPSIM_BIND(c.model.moderation.takedown_delay));
+
+    // --- fact_checkers[] -------------------------------------------------------------------
+    add(text("fact_checkers[].name", std::nullopt, "fact-checker name (unique)"),
+        DIPSIM_BIND(c.model.fact_checkers[i].name));
+    add(text("fact_checkers[].country", std::nullopt, "country it watches and publishes in"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const std::string key = indexed("fact_checkers", i, ".country");
+          c.model.fact_checkers[i].country = static_cast<std::uint16_t>(resolve_name(
+              std::get<std::string>(v), record_names(r, "countries"), "country", r, key, key));
+          const auto& langs = c.model.countries[c.model.fact_checkers[i].country].languages;
+          c.model.fact_checkers[i].language =
+              std::max_element(langs.begin(), langs.end(), [](const auto& a, const auto& b) {
+                return a.second < b.second;
+              })->first;
+        });
+    add(flt("fact_checkers[].credibility", 0.8, 0.0, 1.0, "1", "credibility of its corrections"),
+        DIPSIM_BIND(c.model.fact_checkers[i].credibility));
+    add(flt("fact_checkers[].quality_threshold", 0.4, 0.0, 1.0, "1",
+            "items below this quality are checked once viral"),
+        DIPSIM_BIND(c.model.fact_checkers[i].quality_threshold));
+    add(integer("fact_checkers[].virality", 20, 1, 100'000'000, "items",
+                "cascade size (reshares by its country's citizens included) that makes an item "
+                "viral"),
+        DIPSIM_BIND(c.model.fact_checkers[i].virality));
+    add(integer("fact_checkers[].delay", 6, 0, 100'000, "steps",
+                "steps from virality to the published correction"),
+        DIPSIM_BIND(c.model.fact_checkers[i].delay));
+    add(flt("fact_checkers[].checks_per_day", 10.0, 0.0, 10'000.0, "per day",
+            "corrections it can publish per day"),
+        DIPSIM_BIND(c.model.fact_checkers[i].checks_per_day));
+    add(flt("fact_checkers[].platform_reach", 0.1, 0.0, 1.0, "1",
+            "probability that an online citizen of its country follows it"),
+        DIPSIM_BIND(c.model.fact_checkers[i].platform_reach));
+    add(flt("fact_checkers[].correction_stance", 0.5, 0.0, 1.0, "1",
+            "a correction's stance is -correction_stance x the checked item's stance"),
+        DIPSIM_BIND(c.model.fact_checkers[i].correction_stance));
+
+    // --- events[] ------------------------------------------------------------------------------
+    add(choice(
+            "events[].kind", "crisis",
+            {"crisis", "hacked_account", "scandal", "summit", "seed_posts"},
+            "crisis (activity and crisis-aid appeal rise in a country), hacked_account (a state's "
+            "ministry, or its embassy in `country`, posts the attacker's content), scandal (a "
+            "state's credibility drops), summit (a state posts more and gets more coverage), "
+            "seed_posts (citizens post a story at `start`)"),
+        DIPSIM_BIND(c.model.events[i].kind));
+    add(integer("events[].start", 0, 0, 10'000'000, "step", "first step of the event"),
+        DIPSIM_BIND(c.model.events[i].start));
+    add(integer("events[].duration", 24, 1, 10'000'000, "steps", "length of the event"),
+        DIPSIM_BIND(c.model.events[i].duration));
+    add(flt("events[].magnitude", 1.0, 0.0, 100.0, "1",
+            "crisis: activity and crisis-aid appeal x (1 + magnitude); scandal: credibility x "
+            "(1 - magnitude); summit: posting and coverage x (1 + magnitude)"),
+        DIPSIM_BIND(c.model.events[i].magnitude));
+    add(text("events[].country", "", "country of a crisis, seed posts or hacked embassy"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const auto& name = std::get<std::string>(v);
+          const std::string key = indexed("events", i, ".country");
+          if (!name.empty()) {
+            c.model.events[i].country = static_cast<std::uint16_t>(
+                resolve_name(name, record_names(r, "countries"), "country", r, key, key));
+          }
+        });
+    add(text("events[].state", "", "state of a hacked account, scandal, summit or seed posts"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const auto& name = std::get<std::string>(v);
+          const std::string key = indexed("events", i, ".state");
+          if (!name.empty()) {
+            c.model.events[i].state = static_cast<std::uint8_t>(
+                resolve_name(name, record_names(r, "states"), "state", r, key, key));
+          }
+        });
+    add(flt("events[].stance", -0.8, -1.0, 1.0, "attitude units",
+            "stance of hacked-account posts and seed posts toward the state"),
+        DIPSIM_BIND(c.model.events[i].stance));
+    add(flt("events[].quality", 0.3, 0.0, 1.0, "1", "quality of those posts"),
+        DIPSIM_BIND(c.model.events[i].quality));
+    add(flt("events[].appeal", 0.8, 0.0, 1.0, "1", "appeal of those posts"),
+        DIPSIM_BIND(c.model.events[i].appeal));
+    add(integer("events[].count", 1, 1, 100'000'000, "citizens", "seed posts: citizens who post"),
+        DIPSIM_BIND(c.model.events[i].count));
+    add(flt("events[].trust_drop", 0.3, 0.0, 1.0, "1",
+            "hacked account: trust in the state's accounts lost when the account is recovered"),
+        DIPSIM_BIND(c.model.events[i].trust_drop));
+    add(flt("events[].recovery_steps", 168.0, 0.01, 1e7, "steps",
+            "hacked account: e-folding time of the trust recovery"),
+        DIPSIM_BIND(c.model.events[i].recovery_steps));
     return t;
   }();
   return table;
@@ -626,9 +888,11 @@ void name_themes_and_languages(sim::SimConfig& c, const ResolvedScenario& r) {
     const auto& lang = r.get_string(indexed("states", i, ".language"));
     add_language(lang.empty() ? r.get_string(indexed("states", i, ".name")) : lang);
   }
-  for (std::size_t i = 0; i < r.list_size("outlets"); ++i) {
-    const auto& lang = r.get_string(indexed("outlets", i, ".language"));
-    if (!lang.empty()) add_language(lang);
+  for (const char* list : {"outlets", "bots"}) {
+    for (std::size_t i = 0; i < r.list_size(list); ++i) {
+      const auto& lang = r.get_string(indexed(list, i, ".language"));
+      if (!lang.empty()) add_language(lang);
+    }
   }
   if (c.model.languages.size() > model::kMaxLanguages) {
     throw core::Error(
@@ -653,6 +917,32 @@ void cross_check(const sim::SimConfig& c, const ResolvedScenario& r) {
       throw core::Error(core::ErrorKind::kInput,
                         "a state_broadcaster needs a sponsor: the name of the state behind it",
                         r.location(indexed("outlets", i, ".kind")));
+    }
+  }
+  for (std::size_t i = 0; i < c.model.events.size(); ++i) {
+    const auto& e = c.model.events[i];
+    const bool needs_state =
+        e.kind == model::EventKind::kHackedAccount || e.kind == model::EventKind::kScandal ||
+        e.kind == model::EventKind::kSummit || e.kind == model::EventKind::kSeedPosts;
+    if (needs_state && e.state == model::kNoState) {
+      throw core::Error(core::ErrorKind::kInput, "this kind of event needs `state`: a state's name",
+                        r.location(indexed("events", i, ".kind")));
+    }
+    if (e.kind == model::EventKind::kCrisis && e.country == 0xFFFF) {
+      throw core::Error(core::ErrorKind::kInput, "a crisis needs `country`: a country's name",
+                        r.location(indexed("events", i, ".kind")));
+    }
+    if (e.kind == model::EventKind::kHackedAccount && e.country != 0xFFFF) {
+      const auto& targets = c.model.states[e.state].target_countries;
+      if (!targets.empty() &&
+          std::find(targets.begin(), targets.end(), e.country) == targets.end()) {
+        throw core::Error(core::ErrorKind::kInput,
+                          "the state has no embassy in " +
+                              core::quote(c.model.countries[e.country].name) +
+                              "; name one of its target countries or leave `country` empty for "
+                              "its ministry",
+                          r.location(indexed("events", i, ".country")));
+      }
     }
   }
   for (std::size_t s = 0; s < c.model.states.size(); ++s) {
@@ -687,6 +977,9 @@ const Schema& scenario_schema() {
     s.lists.push_back({"countries", 1, 65'000, "countries of the world (at least one)"});
     s.lists.push_back({"states", 1, model::kMaxStates, "state actors running campaigns (1 to 8)"});
     s.lists.push_back({"outlets", 0, 65'000, "media outlets (none by default)"});
+    s.lists.push_back({"bots", 0, 1000, "adversarial bot networks (none by default)"});
+    s.lists.push_back({"fact_checkers", 0, 1000, "fact-checkers (none by default)"});
+    s.lists.push_back({"events", 0, 100'000, "events on the timeline (none by default)"});
     for (const auto& row : rows()) s.params.push_back(row.spec);
     return s;
   }();
@@ -697,11 +990,16 @@ sim::SimConfig to_sim_config(const ResolvedScenario& r) {
   check_unique_names(r, "countries");
   check_unique_names(r, "states");
   check_unique_names(r, "outlets");
+  check_unique_names(r, "bots");
+  check_unique_names(r, "fact_checkers");
   sim::SimConfig c;
   c.model.citizens.activity_profile = model::default_activity_profile();
   c.model.countries.resize(r.list_size("countries"));
   c.model.states.resize(r.list_size("states"));
   c.model.outlets.resize(r.list_size("outlets"));
+  c.model.bots.resize(r.list_size("bots"));
+  c.model.fact_checkers.resize(r.list_size("fact_checkers"));
+  c.model.events.resize(r.list_size("events"));
   name_themes_and_languages(c, r);
   for (const auto& row : rows()) {
     const std::string& path = row.spec.path;

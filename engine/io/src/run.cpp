@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <numeric>
 #include <set>
 
@@ -119,7 +120,8 @@ void write_cascades(RunWriter& out, const model::ItemStore& items) {
 // Per-state digital-diplomacy scorecard after the criteria of the digital-diplomacy rankings
 // (presence, engagement, specialisation; e.g. the Digital Diplomacy Review's ranking): see
 // docs/output-format.md for each formula.
-void write_scorecard(RunWriter& out, const sim::World& w, const sim::MetricFrame& final_metrics) {
+void write_scorecard(RunWriter& out, const sim::World& w, const sim::MetricFrame& final_metrics,
+                     const std::vector<std::vector<Step>>& crisis_response) {
   const std::size_t num_states = w.config.model.states.size();
   const std::size_t num_themes = w.config.model.themes.size();
   std::vector<std::uint32_t> accounts(num_states, 0), posts(num_states, 0), paid(num_states, 0);
@@ -177,6 +179,66 @@ void write_scorecard(RunWriter& out, const sim::World& w, const sim::MetricFrame
   out.write_array<double>("scorecard/engagement_per_post", per_post, {"state"});
   out.write_array<double>("scorecard/specialisation", specialisation, {"state"});
   out.write_array<double>("scorecard/reach_share", reach_share, {"state"});
+  // Adaptability: mean steps from a crisis' start to the state's first crisis-aid post in the
+  // crisis country (NaN without a crisis or without a response).
+  std::vector<double> adaptability(num_states, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t s = 0; s < num_states; ++s) {
+    double sum = 0.0;
+    int n = 0;
+    for (const auto& per_state : crisis_response) {
+      if (per_state[s] != sim::kNever) {
+        sum += per_state[s];
+        ++n;
+      }
+    }
+    if (n > 0) adaptability[s] = sum / n;
+  }
+  out.write_array<double>("scorecard/response_lag", adaptability, {"state"});
+}
+
+void write_platform(RunWriter& out, const sim::Simulation& simulation) {
+  const auto& h = simulation.platform_history();
+  std::vector<std::int64_t> step(h.size());
+  std::vector<std::uint32_t> active, posts, detections, takedowns, checks, items;
+  for (std::size_t t = 0; t < h.size(); ++t) {
+    step[t] = static_cast<std::int64_t>(t + 1);
+    active.push_back(h[t].bots_active);
+    posts.push_back(h[t].bot_posts);
+    detections.push_back(h[t].detections);
+    takedowns.push_back(h[t].takedowns);
+    checks.push_back(h[t].fact_checks);
+    items.push_back(h[t].items_posted);
+  }
+  out.write_array<std::int64_t>("platform/step", step, {"step"});
+  out.write_array<std::uint32_t>("platform/bots_active", active, {"step"});
+  out.write_array<std::uint32_t>("platform/bot_posts", posts, {"step"});
+  out.write_array<std::uint32_t>("platform/detections", detections, {"step"});
+  out.write_array<std::uint32_t>("platform/takedowns", takedowns, {"step"});
+  out.write_array<std::uint32_t>("platform/fact_checks", checks, {"step"});
+  out.write_array<std::uint32_t>("platform/items_posted", items, {"step"});
+}
+
+void write_events(RunWriter& out, const sim::SimConfig& cfg) {
+  const auto& ev = cfg.model.events;
+  if (ev.empty()) return;
+  static const char* kinds[] = {"crisis", "hacked_account", "scandal", "summit", "seed_posts"};
+  std::vector<std::string> kind, country, state;
+  std::vector<std::uint32_t> start, duration;
+  std::vector<double> magnitude;
+  for (const auto& e : ev) {
+    kind.emplace_back(kinds[static_cast<int>(e.kind)]);
+    country.push_back(e.country == sim::kNoCountry ? "" : cfg.model.countries[e.country].name);
+    state.push_back(e.state == model::kNoState ? "" : cfg.model.states[e.state].name);
+    start.push_back(e.start);
+    duration.push_back(e.duration);
+    magnitude.push_back(e.magnitude);
+  }
+  out.write_strings("events/kind", kind, {"event"});
+  out.write_strings("events/country", country, {"event"});
+  out.write_strings("events/state", state, {"event"});
+  out.write_array<std::uint32_t>("events/start", start, {"event"});
+  out.write_array<std::uint32_t>("events/duration", duration, {"event"});
+  out.write_array<double>("events/magnitude", magnitude, {"event"});
 }
 
 }  // namespace
@@ -244,7 +306,9 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
     result.num_items = world.items.size();
     result.final_metrics = simulation.metrics();
     write_cascades(out, world.items);
-    write_scorecard(out, world, result.final_metrics);
+    write_scorecard(out, world, result.final_metrics, simulation.crisis_response());
+    write_platform(out, simulation);
+    write_events(out, cfg);
     out.set_attribute("/", "steps_done", static_cast<std::uint64_t>(result.steps_done));
     result.status = interrupted ? RunStatus::kInterrupted : RunStatus::kComplete;
     result.wall_seconds = elapsed();

@@ -14,6 +14,8 @@ void Citizens::resize(NodeId n, std::uint32_t states) {
   language.assign(n, 0);
   trust_bonus.assign(static_cast<std::size_t>(n) * states, 0.0f);
   reached.assign(n, 0);
+  fixed.assign(n, 0);
+  initial_attitude.clear();
   seen_root.assign(static_cast<std::size_t>(n) * kSeenSlots, kNoItem);
   seen_count.assign(static_cast<std::size_t>(n) * kSeenSlots, 0);
   pending_reply.assign(n, kNoItem);
@@ -26,7 +28,8 @@ std::size_t Citizens::bytes() const {
   return country.size() * sizeof(std::uint16_t) + online.size() + attitude.size() * sizeof(float) +
          openness.size() * sizeof(float) + susceptibility.size() * sizeof(float) +
          literacy.size() * sizeof(float) + language.size() + trust_bonus.size() * sizeof(float) +
-         reached.size() * sizeof(std::uint32_t) + seen_root.size() * sizeof(ItemId) +
+         reached.size() * sizeof(std::uint64_t) + fixed.size() +
+         initial_attitude.size() * sizeof(float) + seen_root.size() * sizeof(ItemId) +
          seen_count.size() + last_session.size() * sizeof(Step) +
          pending_reshare.size() * sizeof(ItemId) + pending_post.size() +
          pending_reply.size() * sizeof(ItemId);

@@ -45,6 +45,8 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   theme.push_back(item.theme);
   language.push_back(item.language);
   labels.push_back(item.labels);
+  from_bot.push_back(item.from_bot ? 1 : 0);
+  correction.push_back(kNoItem);
   reshares.push_back(0);
   replies.push_back(0);
   cascade_size.push_back(1);
@@ -62,7 +64,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
 
 std::size_t ItemStore::bytes() const {
   const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
-                               4 * sizeof(float) + 3 + 2 * sizeof(std::uint32_t) +
+                               4 * sizeof(float) + 4 + 3 * sizeof(std::uint32_t) +
                                sizeof(std::uint32_t) + sizeof(std::uint16_t) + sizeof(Step);
   return author.size() * per_item + last_of.size() * sizeof(ItemId);
 }

@@ -31,6 +31,25 @@ const std::array<MetricInfo, kNumMetrics>& metric_infos() {
        "citizens reached so far by influencers' items about the state (paid or not)"},
       {"reach_peer", "citizens",
        "citizens reached so far by other citizens' posts and reshares about the state"},
+      {"bot_items_read", "items per step",
+       "items about the state posted or reshared by bots and read by the country's citizens"},
+      {"bot_share_read", "1", "bot_items_read / items_read (0 when nothing was read)"},
+      {"mean_quality_read_human", "1",
+       "mean quality of the items about the state read, leaving out bots' items"},
+      {"human_reshares_of_bot_items", "items per step",
+       "reshares by the country's citizens of items that bots posted or reshared"},
+      {"bot_reach", "citizens",
+       "citizens of the country who have read at least one bot item about the state so far"},
+      {"corrections_read", "items per step",
+       "fact-checkers' corrections about the state read by the country's citizens"},
+      {"official_trust", "1",
+       "mean trust of the country's citizens in the state's official accounts (after engagement "
+       "gains and hacked-account losses)"},
+      {"attitude_shift", "1",
+       "cumulative change of the country's mean attitude toward the state caused by reading, "
+       "since step 0"},
+      {"bot_attitude_shift", "1",
+       "the part of attitude_shift caused by reading bot items"},
   }};
   return infos;
 }

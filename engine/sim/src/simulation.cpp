@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 
@@ -17,6 +18,11 @@ namespace dipsim::sim {
 namespace {
 
 using model::SourceClass;
+
+constexpr std::uint8_t kSeenCountMask = 0x3F;
+constexpr std::uint8_t kSeenCorrected = 0x40;
+constexpr std::uint8_t kSeenReshared = 0x80;
+constexpr unsigned kBotReachBit = 40;
 
 // Candidate = (score, item) packed in 64 bits so that sorting descending orders by score, then
 // by newer item: the bits of a non-negative float are monotone in its value.
@@ -36,8 +42,9 @@ SourceClass source_class(graph::NodeKind kind) {
       return SourceClass::kMedia;
     case graph::NodeKind::kInfluencer:
       return SourceClass::kInfluencer;
-    case graph::NodeKind::kCitizen:
     case graph::NodeKind::kBot:
+      return SourceClass::kUnknown;
+    case graph::NodeKind::kCitizen:
     default:
       return SourceClass::kPeer;
   }
@@ -55,15 +62,22 @@ std::size_t draw_weighted(const std::vector<double>& w, double u) {
   return w.size() - 1;
 }
 
+bool in_window(const model::EventConfig& e, Step t) {
+  return t >= e.start && t - e.start < e.duration;
+}
+
 }  // namespace
 
 Simulation::Simulation(World world) : world_(std::move(world)) {
   const auto& m = world_.config.model;
+  const std::size_t num_states = m.states.size();
   num_blocks_ = (world_.citizens.count + kBlock - 1) / kBlock;
-  cs_ = m.countries.size() * m.states.size();
+  cs_ = m.countries.size() * num_states;
   counters_.assign(num_blocks_ * cs_, BlockCounters{});
   block_stats_.assign(num_blocks_, StepStats{});
   negative_prev_.assign(cs_, 0);
+  shift_total_.assign(cs_, 0.0);
+  bot_shift_total_.assign(cs_, 0.0);
   outlet_last_pick_.assign(m.outlets.size(), kNoItem);
   for (std::size_t o = 0; o < m.outlets.size(); ++o) {
     outlet_pick_phase_.push_back(core::CounterRng(world_.config.run.seed, model::stream::kSchedule,
@@ -71,29 +85,136 @@ Simulation::Simulation(World world) : world_(std::move(world)) {
                                      .uniform());
     for (double x : m.outlets[o].stance) outlet_stance_.push_back(static_cast<float>(x));
   }
-  frame_.resize(m.countries.size(), m.states.size());
+  checker_queue_.assign(m.fact_checkers.size(), {});
+  checker_head_.assign(m.fact_checkers.size(), 0);
+  for (std::size_t f = 0; f < m.fact_checkers.size(); ++f) {
+    checker_phase_.push_back(core::CounterRng(world_.config.run.seed, model::stream::kSchedule,
+                                              world_.fact_checker_node[f], 0)
+                                 .uniform());
+  }
+  crisis_response_.assign(m.events.size(), std::vector<Step>(num_states, kNever));
+  activity_mult_.assign(m.countries.size(), 1.0);
+  crisis_appeal_.assign(m.countries.size(), 1.0);
+  crisis_start_.assign(m.countries.size(), kNever);
+  crisis_event_.assign(m.countries.size(), 0);
+  credibility_mult_.assign(num_states, 1.0);
+  posting_mult_.assign(num_states, 1.0);
+  trust_penalty_.assign(num_states, 0.0f);
+  hacked_by_.assign(world_.posters.size(), -1);
+  frame_.resize(m.countries.size(), num_states);
   measure_phase();  // metrics of the initial state until the first step completes
 }
 
 void Simulation::step() {
   const Step t = steps_done_;
+  platform_.push_back(PlatformStep{});
+  const std::size_t items_before = world_.items.size();
+  apply_events(t);
   post_phase(t);
+  platform_.back().items_posted = static_cast<std::uint32_t>(world_.items.size() - items_before);
   read_phase(t);
   measure_phase();
   ++steps_done_;
 }
 
+// Event effects for step t (DESIGN.md section 2, "Events on a timeline").
+void Simulation::apply_events(Step t) {
+  const auto& m = world_.config.model;
+  std::fill(activity_mult_.begin(), activity_mult_.end(), 1.0);
+  std::fill(crisis_appeal_.begin(), crisis_appeal_.end(), 1.0);
+  std::fill(crisis_start_.begin(), crisis_start_.end(), kNever);
+  std::fill(credibility_mult_.begin(), credibility_mult_.end(), 1.0);
+  std::fill(posting_mult_.begin(), posting_mult_.end(), 1.0);
+  std::fill(trust_penalty_.begin(), trust_penalty_.end(), 0.0f);
+  std::fill(hacked_by_.begin(), hacked_by_.end(), -1);
+  for (std::size_t e = 0; e < m.events.size(); ++e) {
+    const auto& ev = m.events[e];
+    const bool active = in_window(ev, t);
+    switch (ev.kind) {
+      case model::EventKind::kCrisis:
+        if (active) {
+          // Attention and activity surge, and crisis-aid messages appeal more.
+          activity_mult_[ev.country] *= 1.0 + ev.magnitude;
+          crisis_appeal_[ev.country] *= 1.0 + ev.magnitude;
+          crisis_start_[ev.country] = ev.start;
+          crisis_event_[ev.country] = e;
+        }
+        break;
+      case model::EventKind::kScandal:
+        if (active) credibility_mult_[ev.state] *= std::max(0.0, 1.0 - ev.magnitude);
+        break;
+      case model::EventKind::kSummit:
+        if (active) posting_mult_[ev.state] *= 1.0 + ev.magnitude;
+        break;
+      case model::EventKind::kHackedAccount: {
+        const Step end = ev.start + ev.duration;
+        if (active) {
+          for (std::size_t p = 0; p < world_.posters.size(); ++p) {
+            const Poster& acc = world_.posters[p];
+            const bool ministry = ev.country == kNoCountry && acc.kind == PosterKind::kMinistry;
+            const bool embassy = ev.country != kNoCountry && acc.kind == PosterKind::kEmbassy &&
+                                 acc.country == ev.country;
+            if (acc.state == ev.state && (ministry || embassy)) {
+              hacked_by_[p] = static_cast<std::int32_t>(e);
+            }
+          }
+        } else if (t >= end) {
+          // After recovery, trust in the state's accounts is lower and recovers slowly.
+          const double since = static_cast<double>(t - end);
+          trust_penalty_[ev.state] += static_cast<float>(
+              ev.trust_drop * std::exp(-since / std::max(1e-9, ev.recovery_steps)));
+        }
+        break;
+      }
+      case model::EventKind::kSeedPosts:
+        if (t == ev.start) {
+          // A story breaks: `count` online citizens (of the country, or anywhere) post it.
+          const auto& z = world_.citizens;
+          std::vector<NodeId> pool;
+          for (NodeId v = 0; v < z.count; ++v) {
+            if (z.online[v] && (ev.country == kNoCountry || z.country[v] == ev.country)) {
+              pool.push_back(v);
+            }
+          }
+          core::CounterRng rng(world_.config.run.seed, model::stream::kEvents,
+                               static_cast<std::uint32_t>(e), t);
+          const std::size_t n = std::min<std::size_t>(ev.count, pool.size());
+          for (std::size_t k = 0; k < n; ++k) {  // partial Fisher-Yates: n distinct posters
+            const std::size_t j = k + rng.below(static_cast<std::uint32_t>(pool.size() - k));
+            std::swap(pool[k], pool[j]);
+            const NodeId v = pool[k];
+            model::NewItem item{v,
+                                kNoItem,
+                                ev.state,
+                                static_cast<float>(ev.stance),
+                                static_cast<float>(ev.quality),
+                                static_cast<float>(ev.appeal),
+                                world_.graph.kind[v]};
+            item.theme = model::theme::kNews;
+            item.language = z.language[v];
+            world_.items.add(item, t);
+          }
+        }
+        break;
+    }
+  }
+}
+
 void Simulation::post_phase(Step t) {
   publish_citizen_actions(t);
   post_scheduled(t);
+  post_bots(t);
   agenda_setting(t);
   rebuttals(t);
+  fact_checks(t);
+  moderation(t);
 }
 
 void Simulation::publish_citizen_actions(Step t) {
   auto& items = world_.items;
   auto& z = world_.citizens;
-  const auto& cc = world_.config.model.citizens;
+  const auto& m = world_.config.model;
+  const auto& cc = m.citizens;
   trending_.clear();
   for (NodeId v = 0; v < z.count; ++v) {
     const graph::NodeKind kind = world_.graph.kind[v];
@@ -114,7 +235,20 @@ void Simulation::publish_citizen_actions(Step t) {
       r.labels = items.labels[parent];
       r.credibility = items.credibility[parent];
       items.add(r, t);
-      trending_.emplace_back(z.country[v], items.root[parent]);
+      const ItemId root = items.root[parent];
+      trending_.emplace_back(z.country[v], root);
+      // Viral low-quality items go to the fact-checkers of the resharer's country.
+      for (std::size_t f = 0; f < m.fact_checkers.size(); ++f) {
+        const auto& fc = m.fact_checkers[f];
+        if (fc.country != z.country[v] || items.cascade_size[root] < fc.virality ||
+            !(items.quality[root] < fc.quality_threshold)) {
+          continue;
+        }
+        if (check_queued_.size() < items.size()) check_queued_.resize(items.size(), 0);
+        if (check_queued_[root]) continue;
+        check_queued_[root] = 1;
+        checker_queue_[f].emplace_back(t + fc.delay, root);
+      }
       z.pending_reshare[v] = kNoItem;
     }
     if (const std::uint8_t s = z.pending_post[v]; s != model::kNoState) {
@@ -137,15 +271,21 @@ void Simulation::post_scheduled(Step t) {
   auto& items = world_.items;
   const auto& m = world_.config.model;
   const bool label_state = m.feed.label_state_media;
-  for (const Poster& p : world_.posters) {
-    const std::uint32_t n = model::scheduled_posts(t, p.posts_per_step, p.phase);
+  std::vector<double> outlet_weights(m.states.size(), 1.0);
+  for (std::size_t s = 0; s < m.states.size(); ++s) outlet_weights[s] = posting_mult_[s];
+  for (std::size_t pi = 0; pi < world_.posters.size(); ++pi) {
+    const Poster& p = world_.posters[pi];
+    const bool official = p.kind == PosterKind::kMinistry || p.kind == PosterKind::kEmbassy;
+    const double rate =
+        p.posts_per_step * (p.state != model::kNoState && official ? posting_mult_[p.state] : 1.0);
+    const std::uint32_t n = model::scheduled_posts(t, rate, p.phase);
     if (n == 0) continue;
     core::CounterRng rng(world_.config.run.seed, model::stream::kContent, p.node, t);
     for (std::uint32_t k = 0; k < n; ++k) {
       if (p.kind == PosterKind::kOutlet) {
         const auto& out = m.outlets[p.outlet];
-        const auto s =
-            static_cast<std::uint8_t>(rng.below(static_cast<std::uint32_t>(m.states.size())));
+        // Summits draw media attention: a state's weight is 1 + the summit's magnitude.
+        const auto s = static_cast<std::uint8_t>(draw_weighted(outlet_weights, rng.uniform()));
         model::NewItem item{p.node,
                             kNoItem,
                             s,
@@ -163,23 +303,54 @@ void Simulation::post_scheduled(Step t) {
         continue;
       }
       const auto& st = m.states[p.state];
+      const float credibility =
+          static_cast<float>(world_.state_credibility[p.state] * credibility_mult_[p.state]);
+      if (hacked_by_[pi] >= 0) {
+        // A hacked official account posts the attacker's content under the state's name.
+        const auto& ev = m.events[static_cast<std::size_t>(hacked_by_[pi])];
+        model::NewItem item{p.node,
+                            kNoItem,
+                            p.state,
+                            static_cast<float>(ev.stance),
+                            static_cast<float>(ev.quality),
+                            static_cast<float>(ev.appeal),
+                            graph::NodeKind::kOfficial};
+        item.theme = model::theme::kPolicy;
+        item.language = p.country == kNoCountry ? st.language : world_.country_language[p.country];
+        item.credibility = credibility;
+        if (label_state) item.labels = model::label::kStateAffiliated;
+        items.add(item, t);
+        continue;
+      }
       const bool prebunk = rng.uniform() < st.counter.prebunk_share;
-      const auto theme =
-          prebunk ? model::theme::kPrebunk
-                  : static_cast<std::uint8_t>(draw_weighted(st.theme_mix, rng.uniform()));
-      // Cultural proximity 0.5 is neutral: appeal x 2 x proximity, capped at 1.
+      auto theme = prebunk ? model::theme::kPrebunk
+                           : static_cast<std::uint8_t>(draw_weighted(st.theme_mix, rng.uniform()));
+      // Adaptability: after its response lag, an embassy in a crisis country switches a share of
+      // its posts to crisis aid.
+      const bool crisis_here = p.country != kNoCountry && crisis_start_[p.country] != kNever;
+      if (crisis_here && p.kind == PosterKind::kEmbassy &&
+          t >= crisis_start_[p.country] + st.response_lag && rng.uniform() < st.crisis_response) {
+        theme = model::theme::kCrisisAid;
+      }
+      if (crisis_here && theme == model::theme::kCrisisAid) {
+        auto& first = crisis_response_[crisis_event_[p.country]][p.state];
+        first = std::min(first, t - crisis_start_[p.country]);
+      }
+      // Cultural proximity 0.5 is neutral: appeal x 2 x proximity, capped at 1; crisis-aid
+      // messages appeal more during a crisis.
       const double proximity =
           p.country == kNoCountry ? 0.5 : m.countries[p.country].cultural_proximity[p.state];
-      const double appeal = std::min(1.0, st.theme_appeal[theme] * 2.0 * proximity);
+      double appeal = st.theme_appeal[theme] * 2.0 * proximity;
+      if (crisis_here && theme == model::theme::kCrisisAid) appeal *= crisis_appeal_[p.country];
       model::NewItem item{p.node,
                           kNoItem,
                           p.state,
                           static_cast<float>(st.message_stance),
                           static_cast<float>(st.message_quality),
-                          static_cast<float>(appeal),
+                          static_cast<float>(std::min(1.0, appeal)),
                           graph::NodeKind::kOfficial};
       item.theme = theme;
-      item.credibility = world_.state_credibility[p.state];
+      item.credibility = credibility;
       if (p.kind == PosterKind::kPaidInfluencer) {
         // Influencers post in their own language, from their own account.
         item.source_kind = graph::NodeKind::kInfluencer;
@@ -191,6 +362,92 @@ void Simulation::post_scheduled(Step t) {
         if (label_state) item.labels = model::label::kStateAffiliated;
       }
       items.add(item, t);
+    }
+  }
+}
+
+// Bots post on their schedule (each post flooded as several copies) and, coordinated, reshare
+// their network's posts of the previous step at once to fake popularity.
+void Simulation::post_bots(Step t) {
+  const auto& m = world_.config.model;
+  auto& bots = world_.bots;
+  if (bots.size() == 0) return;
+  auto& items = world_.items;
+  std::swap(bot_items_prev_, bot_items_now_);
+  bot_items_now_.clear();
+  PlatformStep& ps = platform_.back();
+  const std::size_t num_states = m.states.size();
+  auto active = [&](std::size_t k) {
+    const auto& net = m.bots[bots.network[k]];
+    return t >= net.active_from && t < net.active_until &&
+           !world_.removed[bots.first_node + static_cast<NodeId>(k)];
+  };
+  std::vector<std::uint8_t> targets;
+  for (std::size_t k = 0; k < bots.size(); ++k) {
+    if (!active(k)) continue;
+    ++ps.bots_active;
+    const auto& net = m.bots[bots.network[k]];
+    const NodeId node = bots.first_node + static_cast<NodeId>(k);
+    const std::uint32_t n = model::scheduled_posts(t, net.posts_per_day / 24.0, bots.phase[k]);
+    if (n == 0) continue;
+    targets.clear();
+    for (std::size_t s = 0; s < num_states; ++s) {
+      if (!std::isnan(net.stance[s])) targets.push_back(static_cast<std::uint8_t>(s));
+    }
+    if (targets.empty()) continue;
+    core::CounterRng rng(world_.config.run.seed, model::stream::kBots, node, t + 2);
+    for (std::uint32_t j = 0; j < n; ++j) {
+      const std::uint8_t s = targets[rng.below(static_cast<std::uint32_t>(targets.size()))];
+      model::NewItem item{
+          node,
+          kNoItem,
+          s,
+          static_cast<float>(net.stance[s]),
+          static_cast<float>(rng.clamped_normal(net.quality_mean, net.quality_sd, 0, 1)),
+          static_cast<float>(rng.clamped_normal(net.appeal_mean, net.appeal_sd, 0, 1)),
+          net.impersonate_media ? graph::NodeKind::kOutlet : graph::NodeKind::kBot};
+      item.theme = model::theme::kNews;
+      item.language =
+          net.language == 0xFF ? world_.country_language[bots.target_country[k]] : net.language;
+      item.credibility = net.impersonate_media ? 0.7f : 1.0f;
+      item.from_bot = true;
+      for (std::uint32_t c = 0; c < std::max(1u, net.flood_copies); ++c) {
+        bot_items_now_.push_back(items.add(item, t));
+        ++ps.bot_posts;
+      }
+    }
+  }
+  // Coordination: each of last step's bot posts is reshared by about coordination x (bots - 1)
+  // other active bots of the same network.
+  for (const ItemId i : bot_items_prev_) {
+    const std::size_t k0 = items.author[i] - bots.first_node;
+    const std::uint16_t net_index = bots.network[k0];
+    const auto& net = m.bots[net_index];
+    if (!(net.coordination > 0.0) || items.root[i] != i) continue;
+    std::size_t first = k0, last = k0;  // the network's bots are contiguous
+    while (first > 0 && bots.network[first - 1] == net_index) --first;
+    while (last + 1 < bots.size() && bots.network[last + 1] == net_index) ++last;
+    const auto size = static_cast<std::uint32_t>(last - first + 1);
+    const auto want = static_cast<std::uint32_t>(std::lround(net.coordination * (size - 1)));
+    core::CounterRng rng(world_.config.run.seed, model::stream::kBots,
+                         static_cast<std::uint32_t>(i), t + 3);
+    for (std::uint32_t r = 0; r < want; ++r) {
+      const std::size_t k = first + rng.below(size);
+      if (k == k0 || !active(k)) continue;
+      const NodeId node = bots.first_node + static_cast<NodeId>(k);
+      model::NewItem item{node,
+                          i,
+                          items.state[i],
+                          items.stance[i],
+                          items.quality[i],
+                          items.appeal[i],
+                          items.source_kind[i]};
+      item.theme = items.theme[i];
+      item.language = items.language[i];
+      item.credibility = items.credibility[i];
+      item.from_bot = true;
+      items.add(item, t);
+      ++ps.bot_posts;
     }
   }
 }
@@ -261,9 +518,77 @@ void Simulation::rebuttals(Step t) {
                         graph::NodeKind::kOfficial};
     item.theme = model::theme::kRebuttal;
     item.language = world_.country_language[p.country];
-    item.credibility = world_.state_credibility[p.state];
+    item.credibility =
+        static_cast<float>(world_.state_credibility[p.state] * credibility_mult_[p.state]);
     if (m.feed.label_state_media) item.labels = model::label::kStateAffiliated;
     world_.items.add(item, t);
+  }
+}
+
+// Fact-checkers publish corrections of viral low-quality items once the delay has passed, up to
+// their daily capacity; the checked root is labelled (lower resharing) and readers who saw it
+// receive the correction at their next session.
+void Simulation::fact_checks(Step t) {
+  const auto& m = world_.config.model;
+  auto& items = world_.items;
+  for (std::size_t f = 0; f < m.fact_checkers.size(); ++f) {
+    const auto& fc = m.fact_checkers[f];
+    std::uint32_t capacity = model::scheduled_posts(t, fc.checks_per_day / 24.0, checker_phase_[f]);
+    auto& queue = checker_queue_[f];
+    std::size_t& head = checker_head_[f];
+    while (capacity > 0 && head < queue.size() && queue[head].first <= t) {
+      const ItemId root = queue[head++].second;
+      model::NewItem item{world_.fact_checker_node[f],
+                          kNoItem,
+                          items.state[root],
+                          static_cast<float>(-fc.correction_stance * items.stance[root]),
+                          0.9f,
+                          0.3f,
+                          graph::NodeKind::kFactChecker};
+      item.theme = model::theme::kNews;
+      item.language = fc.language;
+      item.credibility = static_cast<float>(fc.credibility);
+      const ItemId correction = items.add(item, t);
+      items.correction[root] = correction;
+      items.labels[root] =
+          static_cast<std::uint8_t>(items.labels[root] | model::label::kFactChecked);
+      ++platform_.back().fact_checks;
+      --capacity;
+    }
+    if (head == queue.size()) {
+      queue.clear();
+      head = 0;
+    }
+  }
+}
+
+// Platform moderation: each active bot is detected with probability detection_rate x
+// detectability per step (a quarter of that while it did not post in the previous step) and
+// removed takedown_delay steps later; a removed account's items vanish from feeds.
+void Simulation::moderation(Step t) {
+  const auto& mod = world_.config.model.moderation;
+  auto& bots = world_.bots;
+  if (!mod.enabled || bots.size() == 0) return;
+  PlatformStep& ps = platform_.back();
+  const auto& m = world_.config.model;
+  for (std::size_t k = 0; k < bots.size(); ++k) {
+    const NodeId node = bots.first_node + static_cast<NodeId>(k);
+    if (world_.removed[node]) continue;
+    const auto& net = m.bots[bots.network[k]];
+    if (t < net.active_from) continue;
+    if (bots.detected_at[k] == kNever) {
+      const bool posted = world_.items.last_of[node] != kNoItem &&
+                          world_.items.created[world_.items.last_of[node]] + 1 >= t;
+      core::CounterRng rng(world_.config.run.seed, model::stream::kModeration, node, t);
+      if (rng.uniform() < mod.detection_rate * bots.detectability[k] * (posted ? 1.0 : 0.25)) {
+        bots.detected_at[k] = t;
+        ++ps.detections;
+      }
+    }
+    if (bots.detected_at[k] != kNever && t >= bots.detected_at[k] + mod.takedown_delay) {
+      world_.removed[node] = 1;
+      ++ps.takedowns;
+    }
   }
 }
 
@@ -300,6 +625,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const auto& items = world_.items;
   const auto& following = world_.graph.following;
   const auto& kinds = world_.graph.kind;
+  const auto& removed = world_.removed;
   auto& z = world_.citizens;
   const std::uint32_t num_states = z.num_states;
   const std::uint64_t seed = cfg.run.seed;
@@ -309,12 +635,16 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const auto trust_state = static_cast<float>(cc.trust_state);
   const auto trust_influencer = static_cast<float>(cc.trust_influencer);
   const auto trust_peer = static_cast<float>(cc.trust_peer);
+  const auto trust_unknown = static_cast<float>(cc.trust_unknown);
   const auto propensity = static_cast<float>(cc.reshare_propensity);
   const auto mismatch = static_cast<float>(cc.language_mismatch);
   const auto decay = static_cast<float>(cc.repetition_decay);
   const auto bf_threshold = static_cast<float>(cc.backfire_threshold);
   const auto bf_strength = static_cast<float>(cc.backfire_strength);
   const auto label_factor = static_cast<float>(feed.label_reshare_factor);
+  const bool average_rule = cc.update_rule == model::UpdateRule::kAverage;
+  const auto self_weight = static_cast<float>(cc.self_weight);
+  const auto stubbornness = static_cast<float>(cc.stubbornness);
   BlockCounters* counts = counters_.data() + block * cs_;
   StepStats& work = block_stats_[block];
 
@@ -326,19 +656,24 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     const auto media_trust = static_cast<float>(cty.media_trust);
     core::CounterRng reshare_rng(seed, model::stream::kReshare, v, t);
     core::CounterRng reply_rng(seed, model::stream::kReply, v, t);
+    // Average rule: per state, the session's weighted sum of stances and of weights, taken
+    // against the attitude at the start of the session.
+    std::array<float, model::kMaxStates> avg_wx{}, avg_w{};
 
     // Reads one item: attitude update, reach, counters, prebunking, reshare and reply choices.
     auto read = [&](ItemId i, bool on_platform) {
       const std::uint8_t s = items.state[i];
       const std::size_t vs = std::size_t{v} * num_states + s;
       float& a = z.attitude[vs];
+      const float before = a;
       const float x = items.stance[i];
       const float distance = std::fabs(x - a);
       const SourceClass cls = source_class(items.source_kind[i]);
       float trust;
       switch (cls) {
         case SourceClass::kOfficial:
-          trust = std::min(1.0f, trust_state + z.trust_bonus[vs]);
+          trust =
+              std::max(0.0f, std::min(1.0f, trust_state + z.trust_bonus[vs]) - trust_penalty_[s]);
           break;
         case SourceClass::kMedia:
           trust = media_trust;
@@ -346,35 +681,85 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
         case SourceClass::kInfluencer:
           trust = trust_influencer;
           break;
+        case SourceClass::kUnknown:
+          trust = trust_unknown;
+          break;
         case SourceClass::kPeer:
         default:
           trust = trust_peer;
           break;
       }
-      // Repetition: earlier exposures to the same root (direct-mapped memory of 4 roots).
+      // Repetition: earlier exposures to the same root, from a memory of 4 roots. A root not
+      // in memory replaces the least-seen entry that was not reshared, so the roots a citizen
+      // reshared stay remembered (it never reshares them again) unless all 4 were reshared.
       const ItemId root = items.root[i];
-      const std::size_t slot = std::size_t{v} * model::kSeenSlots + root % model::kSeenSlots;
+      const std::size_t first_slot = std::size_t{v} * model::kSeenSlots;
+      std::size_t slot = first_slot;
+      bool known = false;
+      for (std::size_t j = first_slot; j < first_slot + model::kSeenSlots; ++j) {
+        if (z.seen_root[j] == root) {
+          slot = j;
+          known = true;
+          break;
+        }
+      }
+      if (!known) {
+        unsigned best = 0x1FF;
+        for (std::size_t j = first_slot; j < first_slot + model::kSeenSlots; ++j) {
+          const unsigned c = z.seen_root[j] == kNoItem
+                                 ? 0u
+                                 : (z.seen_count[j] & kSeenCountMask) +
+                                       ((z.seen_count[j] & kSeenReshared) ? 0x100u : 0u);
+          if (c < best) {
+            best = c;
+            slot = j;
+          }
+        }
+      }
       unsigned earlier = 0;
       bool reshared_before = false;
-      if (z.seen_root[slot] == root) {
-        earlier = z.seen_count[slot] & 0x7Fu;
-        reshared_before = (z.seen_count[slot] & 0x80u) != 0;
-        if (earlier < 0x7F) ++z.seen_count[slot];
+      if (known) {
+        earlier = z.seen_count[slot] & kSeenCountMask;
+        reshared_before = (z.seen_count[slot] & kSeenReshared) != 0;
+        if (earlier < kSeenCountMask) ++z.seen_count[slot];
       } else {
         z.seen_root[slot] = root;
         z.seen_count[slot] = 1;
       }
       const float quality_w = model::quality_weight(items.quality[i], z.literacy[v]);
       const float language_w = items.language[i] == z.language[v] ? 1.0f : mismatch;
-      const float rate =
-          model::influence_rate(convergence, z.susceptibility[v], trust, items.credibility[i]) *
-          quality_w * language_w * model::repetition_weight(decay, earlier);
-      a = model::attitude_update(a, x, z.openness[v], rate, cc.backfire, bf_threshold, bf_strength);
-      z.reached[v] |= 1u << (static_cast<unsigned>(cls) * 8u + s);
+      const float weight = z.susceptibility[v] * trust * items.credibility[i] * quality_w *
+                           language_w * model::repetition_weight(decay, earlier);
+      const bool fixed = (z.fixed[v] >> s) & 1u;
+      if (!fixed) {
+        if (average_rule) {
+          if (distance < z.openness[v]) {
+            avg_wx[s] += weight * x;
+            avg_w[s] += weight;
+          }
+        } else {
+          a = model::attitude_update(a, x, z.openness[v], convergence * weight, cc.backfire,
+                                     bf_threshold, bf_strength);
+        }
+      }
+      const bool bot = items.from_bot[i] != 0;
+      z.reached[v] |= std::uint64_t{1} << (static_cast<unsigned>(cls) * 8u + s);
+      if (bot) z.reached[v] |= std::uint64_t{1} << (kBotReachBit + s);
       BlockCounters& k = counts[country * num_states + s];
       ++k.read;
       ++work.items_read;
       k.quality += items.quality[i];
+      if (bot) {
+        ++k.bot_read;
+      } else {
+        k.human_quality += items.quality[i];
+      }
+      if (items.theme[i] == model::theme::kNews &&
+          kinds[items.author[i]] == graph::NodeKind::kFactChecker) {
+        ++k.corrections;
+      }
+      k.shift += a - before;
+      if (bot) k.bot_shift += a - before;
       if (x < 0.0f) ++k.negative;
       if (items.theme[i] == model::theme::kPrebunk) {
         z.literacy[v] = std::min(
@@ -383,11 +768,12 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       if (!on_platform) return;
       // Reshare: one per session, never the same root twice.
       float p = model::reshare_probability(propensity, items.appeal[i], distance) * quality_w;
-      if (items.labels[i] != 0) p *= label_factor;
+      if ((items.labels[i] | items.labels[root]) != 0) p *= label_factor;
       if (reshare_rng.uniform_f() < p && z.pending_reshare[v] == kNoItem && !reshared_before) {
         z.pending_reshare[v] = i;
-        z.seen_count[slot] = static_cast<std::uint8_t>(z.seen_count[slot] | 0x80u);
+        z.seen_count[slot] = static_cast<std::uint8_t>(z.seen_count[slot] | kSeenReshared);
         ++k.reshares;
+        if (bot) ++k.bot_reshares;
       }
       // Reply to an official account; the state answers a share of replies, which raises the
       // citizen's trust in it (engagement).
@@ -406,33 +792,70 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
         }
       }
     };
+    // End of a session: apply the average rule and the pull toward the initial attitude.
+    auto finish_session = [&]() {
+      for (std::uint32_t s = 0; s < num_states; ++s) {
+        if ((z.fixed[v] >> s) & 1u) continue;
+        float& a = z.attitude[std::size_t{v} * num_states + s];
+        const float before = a;
+        if (average_rule && avg_w[s] > 0.0f) {
+          const float avg = (self_weight * a + avg_wx[s]) / (self_weight + avg_w[s]);
+          a = std::clamp(a + convergence * (avg - a), -1.0f, 1.0f);
+        }
+        if (stubbornness > 0.0f) {
+          a = (1.0f - stubbornness) * a +
+              stubbornness * z.initial_attitude[std::size_t{v} * num_states + s];
+        }
+        counts[country * num_states + s].shift += a - before;
+        avg_wx[s] = avg_w[s] = 0.0f;
+      }
+    };
 
     // Off the platform: each of the country's outlets reaches a citizen in a step with
     // probability broadcast_reach / 24 (a daily audience share); the citizen meets its latest item.
     if (!world_.country_outlets[country].empty()) {
       core::CounterRng broadcast(seed, model::stream::kBroadcast, v, t);
+      bool met = false;
       for (std::uint16_t o : world_.country_outlets[country]) {
         if (!(broadcast.uniform() < m.outlets[o].broadcast_reach / 24.0)) continue;
         for (ItemId i = items.last_of[world_.outlet_node[o]];
              i != kNoItem && items.created[i] >= window_start; i = items.prev_by_author[i]) {
           if (items.created[i] < t) {
             read(i, false);
+            met = true;
             break;
           }
         }
       }
+      if (met && !z.online[v]) finish_session();
     }
 
     if (!z.online[v]) continue;
     const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
     core::CounterRng activity(seed, model::stream::kActivity, v, t);
-    if (!(activity.uniform() < cc.activity_per_hour * cc.activity_profile[hour])) continue;
+    if (!(activity.uniform() <
+          cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country])) {
+      finish_session();  // broadcast reads, if any, end here
+      continue;
+    }
+
+    // Corrections of roots this citizen saw, published since: shown once, first.
+    for (std::size_t slot = std::size_t{v} * model::kSeenSlots;
+         slot < std::size_t{v + 1} * model::kSeenSlots; ++slot) {
+      const ItemId root = z.seen_root[slot];
+      if (root == kNoItem || (z.seen_count[slot] & kSeenCorrected)) continue;
+      const ItemId fix = items.correction[root];
+      if (fix == kNoItem || items.created[fix] >= t) continue;
+      z.seen_count[slot] = static_cast<std::uint8_t>(z.seen_count[slot] | kSeenCorrected);
+      read(fix, true);
+    }
 
     // Gather: items of followed accounts created in [max(window start, last session), t).
     const Step since = std::max(window_start, z.last_session[v]);
     candidates.clear();
     core::CounterRng ranking(seed, model::stream::kRanking, v, t);
     for (const NodeId u : following.row(v)) {
+      if (removed[u]) continue;  // taken down: its items vanish
       for (ItemId i = items.last_of[u]; i != kNoItem && items.created[i] >= since;
            i = items.prev_by_author[i]) {
         if (items.created[i] >= t) continue;  // posted this step: visible from the next one
@@ -463,6 +886,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
                       candidates.end(), std::greater<>{});
     for (std::size_t j = 0; j < k; ++j) read(unpack_item(candidates[j]), true);
+    finish_session();
 
     core::CounterRng post_rng(seed, model::stream::kPost, v, t);
     const double post_p = kinds[v] == graph::NodeKind::kInfluencer ? cc.influencer_post_probability
@@ -477,39 +901,46 @@ void Simulation::measure_phase() {
   const auto& z = world_.citizens;
   const std::size_t num_states = z.num_states;
   const auto threshold = static_cast<float>(world_.config.model.citizens.favourable_threshold);
+  const auto trust_state = static_cast<float>(world_.config.model.citizens.trust_state);
   // Per block and (country, state): sums of a, a^2, a^3, a^4, favourable count, reach (any),
-  // reach by source class.
-  constexpr std::size_t kParts = 6 + model::kNumSourceClasses;
+  // reach by source class, bot reach, official trust.
+  constexpr std::size_t kClasses = model::kNumSourceClasses;
+  constexpr std::size_t kParts = 8 + kClasses;
   std::vector<double> partial(num_blocks_ * cs_ * kParts, 0.0);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-                      for (std::size_t b = r.begin(); b != r.end(); ++b) {
-                        double* p = partial.data() + b * cs_ * kParts;
-                        const NodeId begin = static_cast<NodeId>(b * kBlock);
-                        const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
-                        for (NodeId v = begin; v < end; ++v) {
-                          const std::size_t base = z.country[v] * num_states;
-                          const std::uint32_t reached = z.reached[v];
-                          for (std::size_t s = 0; s < num_states; ++s) {
-                            const double a = z.attitude[v * num_states + s];
-                            const double a2 = a * a;
-                            double* q = p + (base + s) * kParts;
-                            q[0] += a;
-                            q[1] += a2;
-                            q[2] += a2 * a;
-                            q[3] += a2 * a2;
-                            q[4] += a > threshold ? 1.0 : 0.0;
-                            bool any = false;
-                            for (std::size_t c = 0; c < model::kNumSourceClasses; ++c) {
-                              const bool hit = (reached >> (c * 8 + s)) & 1u;
-                              q[6 + c] += hit ? 1.0 : 0.0;
-                              any = any || hit;
-                            }
-                            q[5] += any ? 1.0 : 0.0;
-                          }
-                        }
-                      }
-                    });
+  tbb::parallel_for(
+      tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
+      [&](const tbb::blocked_range<std::size_t>& r) {
+        for (std::size_t b = r.begin(); b != r.end(); ++b) {
+          double* p = partial.data() + b * cs_ * kParts;
+          const NodeId begin = static_cast<NodeId>(b * kBlock);
+          const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
+          for (NodeId v = begin; v < end; ++v) {
+            const std::size_t base = z.country[v] * num_states;
+            const std::uint64_t reached = z.reached[v];
+            for (std::size_t s = 0; s < num_states; ++s) {
+              const double a = z.attitude[v * num_states + s];
+              const double a2 = a * a;
+              double* q = p + (base + s) * kParts;
+              q[0] += a;
+              q[1] += a2;
+              q[2] += a2 * a;
+              q[3] += a2 * a2;
+              q[4] += a > threshold ? 1.0 : 0.0;
+              bool any = false;
+              for (std::size_t c = 0; c < kClasses; ++c) {
+                const bool hit = (reached >> (c * 8 + s)) & 1u;
+                q[8 + c] += hit ? 1.0 : 0.0;
+                any = any || hit;
+              }
+              q[5] += any ? 1.0 : 0.0;
+              q[6] += ((reached >> (kBotReachBit + s)) & 1u) ? 1.0 : 0.0;
+              q[7] +=
+                  std::max(0.0f, std::min(1.0f, trust_state + z.trust_bonus[v * num_states + s]) -
+                                     trust_penalty_[s]);
+            }
+          }
+        }
+      });
   const std::size_t num_countries = world_.config.model.countries.size();
   std::vector<double> total(cs_ * kParts, 0.0);
   std::vector<BlockCounters> sum(cs_);
@@ -517,23 +948,34 @@ void Simulation::measure_phase() {
     for (std::size_t j = 0; j < cs_ * kParts; ++j) total[j] += partial[b * cs_ * kParts + j];
     for (std::size_t j = 0; j < cs_; ++j) {
       const BlockCounters& c = counters_[b * cs_ + j];
-      sum[j].read += c.read;
-      sum[j].reshares += c.reshares;
-      sum[j].replies += c.replies;
-      sum[j].quality += c.quality;
+      BlockCounters& d = sum[j];
+      d.read += c.read;
+      d.reshares += c.reshares;
+      d.replies += c.replies;
+      d.bot_read += c.bot_read;
+      d.bot_reshares += c.bot_reshares;
+      d.corrections += c.corrections;
+      d.quality += c.quality;
+      d.human_quality += c.human_quality;
+      d.shift += c.shift;
+      d.bot_shift += c.bot_shift;
     }
   }
   for (std::size_t c = 0; c < num_countries; ++c) {
     const double n = world_.country_population[c];
     for (std::size_t s = 0; s < num_states; ++s) {
-      const double* q = total.data() + (c * num_states + s) * kParts;
-      const BlockCounters& k = sum[c * num_states + s];
+      const std::size_t j = c * num_states + s;
+      const double* q = total.data() + j * kParts;
+      const BlockCounters& k = sum[j];
       const double mean = n > 0 ? q[0] / n : 0.0;
       const double e2 = n > 0 ? q[1] / n : 0.0, e3 = n > 0 ? q[2] / n : 0.0,
                    e4 = n > 0 ? q[3] / n : 0.0;
       const double m2 = std::max(0.0, e2 - mean * mean);
       const double m3 = e3 - 3 * mean * e2 + 2 * mean * mean * mean;
       const double m4 = e4 - 4 * mean * e3 + 6 * mean * mean * e2 - 3 * mean * mean * mean * mean;
+      shift_total_[j] += n > 0 ? k.shift / n : 0.0;
+      bot_shift_total_[j] += n > 0 ? k.bot_shift / n : 0.0;
+      const double human_read = k.read - k.bot_read;
       frame_.at(Metric::kMeanAttitude, c, s) = mean;
       frame_.at(Metric::kAttitudeVariance, c, s) = m2;
       frame_.at(Metric::kBimodality, c, s) = model::bimodality_coefficient(n, m2, m3, m4);
@@ -543,10 +985,20 @@ void Simulation::measure_phase() {
       frame_.at(Metric::kReshares, c, s) = k.reshares;
       frame_.at(Metric::kReplies, c, s) = k.replies;
       frame_.at(Metric::kReach, c, s) = q[5];
-      frame_.at(Metric::kReachOfficial, c, s) = q[6];
-      frame_.at(Metric::kReachMedia, c, s) = q[7];
-      frame_.at(Metric::kReachInfluencer, c, s) = q[8];
-      frame_.at(Metric::kReachPeer, c, s) = q[9];
+      frame_.at(Metric::kReachOfficial, c, s) = q[8];
+      frame_.at(Metric::kReachMedia, c, s) = q[9];
+      frame_.at(Metric::kReachInfluencer, c, s) = q[10];
+      frame_.at(Metric::kReachPeer, c, s) = q[11];
+      frame_.at(Metric::kBotItemsRead, c, s) = k.bot_read;
+      frame_.at(Metric::kBotShareRead, c, s) = k.read > 0 ? k.bot_read / double(k.read) : 0.0;
+      frame_.at(Metric::kMeanQualityReadHuman, c, s) =
+          human_read > 0 ? k.human_quality / human_read : 0.0;
+      frame_.at(Metric::kHumanResharesOfBotItems, c, s) = k.bot_reshares;
+      frame_.at(Metric::kBotReach, c, s) = q[6];
+      frame_.at(Metric::kCorrectionsRead, c, s) = k.corrections;
+      frame_.at(Metric::kOfficialTrust, c, s) = n > 0 ? q[7] / n : 0.0;
+      frame_.at(Metric::kAttitudeShift, c, s) = shift_total_[j];
+      frame_.at(Metric::kBotAttitudeShift, c, s) = bot_shift_total_[j];
     }
   }
 }

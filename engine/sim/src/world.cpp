@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "dipsim/core/error.hpp"
@@ -75,8 +76,31 @@ void init_citizens(World& w) {
           const auto& country = cfg.model.countries[z.country[i]];
           z.online[i] = rng.uniform() < country.internet_penetration ? 1 : 0;
           for (std::uint32_t s = 0; s < num_states; ++s) {
-            z.attitude[std::size_t{i} * num_states + s] = static_cast<float>(
-                rng.clamped_normal(country.baseline_attitude[s], country.attitude_spread, -1, 1));
+            const double base = country.baseline_attitude[s];
+            const double spread = country.attitude_spread;
+            double a;
+            switch (country.attitude_distribution) {
+              case model::AttitudeDistribution::kUniform:
+                a = std::clamp(base + spread * (2.0 * rng.uniform() - 1.0), -1.0, 1.0);
+                break;
+              case model::AttitudeDistribution::kTwoPoint:
+                a = rng.uniform() < (1.0 + base) / 2.0 ? 1.0 : -1.0;
+                break;
+              case model::AttitudeDistribution::kNormal:
+              default:
+                a = rng.clamped_normal(base, spread, -1, 1);
+                break;
+            }
+            // Zealots (a committed minority) hold +1 or -1 and never change.
+            const double u = rng.uniform();
+            if (u < country.zealots_for[s]) {
+              a = 1.0;
+              z.fixed[i] = static_cast<std::uint8_t>(z.fixed[i] | (1u << s));
+            } else if (u < country.zealots_for[s] + country.zealots_against[s]) {
+              a = -1.0;
+              z.fixed[i] = static_cast<std::uint8_t>(z.fixed[i] | (1u << s));
+            }
+            z.attitude[std::size_t{i} * num_states + s] = static_cast<float>(a);
           }
           z.openness[i] =
               static_cast<float>(rng.clamped_normal(cc.openness_mean, cc.openness_sd, 0.0, 2.0));
@@ -98,6 +122,7 @@ void init_citizens(World& w) {
       });
   w.country_online.assign(w.country_population.size(), 0);
   for (NodeId i = 0; i < z.count; ++i) w.country_online[z.country[i]] += z.online[i];
+  if (cc.stubbornness > 0.0) z.initial_attitude = z.attitude;
 }
 
 // Ministries and embassies (node ids after the citizens), then outlets.
@@ -135,12 +160,96 @@ void init_accounts(World& w) {
                          "outlet/" + out.name});
     ++next;
   }
+  for (std::size_t f = 0; f < cfg.model.fact_checkers.size(); ++f)
+    w.fact_checker_node.push_back(next++);
+  // Bots last: each network's bots are contiguous; each bot targets one of its network's
+  // countries (round robin).
+  auto& b = w.bots;
+  b.first_node = next;
+  for (std::size_t n = 0; n < cfg.model.bots.size(); ++n) {
+    const auto& net = cfg.model.bots[n];
+    std::vector<std::uint16_t> targets = net.target_countries;
+    if (targets.empty()) {
+      targets.resize(cfg.model.countries.size());
+      std::iota(targets.begin(), targets.end(), std::uint16_t{0});
+    }
+    for (std::uint32_t k = 0; k < net.count; ++k, ++next) {
+      core::CounterRng rng(cfg.run.seed, model::stream::kBots, next, 0);
+      b.network.push_back(static_cast<std::uint16_t>(n));
+      b.target_country.push_back(targets[k % targets.size()]);
+      b.detectability.push_back(
+          static_cast<float>(rng.clamped_normal(net.detectability, 0.15, 0.0, 1.0)));
+      b.phase.push_back(rng.uniform());
+      b.detected_at.push_back(kNever);
+    }
+  }
+}
+
+// Bots acquire human followers: each bot sends follow requests to citizens chosen by its
+// network's infiltration strategy; each request is followed back with probability follow_back.
+void infiltrate(World& w, std::vector<graph::Edge>& edges,
+                const std::vector<std::uint32_t>& in_degree) {
+  const auto& cfg = w.config;
+  const auto& z = w.citizens;
+  for (std::size_t n = 0; n < cfg.model.bots.size(); ++n) {
+    const auto& net = cfg.model.bots[n];
+    // Candidate pools per target country (all online citizens for kRandom and kHubs).
+    std::vector<std::vector<NodeId>> pool(cfg.model.countries.size());
+    std::vector<NodeId> everyone;
+    for (NodeId v = 0; v < z.count; ++v) {
+      if (!z.online[v]) continue;
+      pool[z.country[v]].push_back(v);
+      everyone.push_back(v);
+    }
+    auto rank = [&](std::vector<NodeId>& p) {
+      // Narrow a pool to the most exposed: top 5 x follow_requests by the strategy's key.
+      auto key = [&](NodeId v) -> double {
+        switch (net.infiltration) {
+          case model::Infiltration::kHubs:
+            return in_degree[v];
+          case model::Infiltration::kSusceptible:
+            return z.susceptibility[v];
+          case model::Infiltration::kLeastLiterate:
+            return -z.literacy[v];
+          default:
+            return 0.0;
+        }
+      };
+      const std::size_t keep = std::min<std::size_t>(p.size(), 5u * net.follow_requests);
+      std::partial_sort(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(keep), p.end(),
+                        [&](NodeId a, NodeId c) {
+                          const double ka = key(a), kc = key(c);
+                          return ka != kc ? ka > kc : a < c;
+                        });
+      p.resize(keep);
+    };
+    const bool ranked = net.infiltration == model::Infiltration::kHubs ||
+                        net.infiltration == model::Infiltration::kSusceptible ||
+                        net.infiltration == model::Infiltration::kLeastLiterate;
+    if (ranked) {
+      for (auto& p : pool) rank(p);
+      rank(everyone);
+    }
+    for (std::size_t k = 0; k < w.bots.size(); ++k) {
+      if (w.bots.network[k] != n) continue;
+      const NodeId bot = w.bots.first_node + static_cast<NodeId>(k);
+      const bool anywhere = net.infiltration == model::Infiltration::kRandom ||
+                            net.infiltration == model::Infiltration::kHubs;
+      const auto& candidates = anywhere ? everyone : pool[w.bots.target_country[k]];
+      if (candidates.empty()) continue;
+      core::CounterRng rng(cfg.run.seed, model::stream::kBots, bot, 1);
+      for (std::uint32_t r = 0; r < net.follow_requests; ++r) {
+        const NodeId v = candidates[rng.below(static_cast<std::uint32_t>(candidates.size()))];
+        if (rng.uniform() < net.follow_back) edges.push_back({v, bot});
+      }
+    }
+  }
 }
 
 void init_graph(World& w) {
   const auto& cfg = w.config;
   const auto& z = w.citizens;
-  const NodeId num_nodes = z.count + static_cast<NodeId>(w.posters.size());
+  const NodeId num_nodes = w.bots.first_node + static_cast<NodeId>(w.bots.size());
   graph::RandomFollowSpec spec;
   spec.members_by_country.resize(cfg.model.countries.size());
   for (NodeId i = 0; i < z.count; ++i) {
@@ -177,6 +286,17 @@ void init_graph(World& w) {
         edges.push_back({i, w.outlet_node[o]});
       }
     }
+    for (std::size_t f = 0; f < cfg.model.fact_checkers.size(); ++f) {
+      const auto& fc = cfg.model.fact_checkers[f];
+      if (fc.country == z.country[i] && rng.uniform() < fc.platform_reach) {
+        edges.push_back({i, w.fact_checker_node[f]});
+      }
+    }
+  }
+  if (!w.bots.network.empty()) {
+    std::vector<std::uint32_t> in_degree(num_nodes, 0);
+    for (const auto& e : edges) ++in_degree[e.to];
+    infiltrate(w, edges, in_degree);
   }
   graph::BuildOptions options;
   options.build_followers = false;  // the step pulls along `following` only
@@ -191,6 +311,15 @@ void init_graph(World& w) {
         p.kind == PosterKind::kOutlet ? graph::NodeKind::kOutlet : graph::NodeKind::kOfficial;
     w.graph.country[p.node] = p.country;
   }
+  for (std::size_t f = 0; f < w.fact_checker_node.size(); ++f) {
+    w.graph.kind[w.fact_checker_node[f]] = graph::NodeKind::kFactChecker;
+    w.graph.country[w.fact_checker_node[f]] = cfg.model.fact_checkers[f].country;
+  }
+  for (std::size_t k = 0; k < w.bots.size(); ++k) {
+    w.graph.kind[w.bots.first_node + k] = graph::NodeKind::kBot;
+    w.graph.country[w.bots.first_node + k] = w.bots.target_country[k];
+  }
+  w.removed.assign(num_nodes, 0);
 }
 
 // Influencers: in each country the online citizens with the most followers (ties: lower id).
@@ -277,6 +406,8 @@ void complete_config(SimConfig& config) {
   for (std::size_t c = 0; c < m.countries.size(); ++c) {
     auto& country = m.countries[c];
     fill(country.baseline_attitude, num_states, 0.0, "baseline_attitude");
+    fill(country.zealots_for, num_states, 0.0, "zealots_for");
+    fill(country.zealots_against, num_states, 0.0, "zealots_against");
     fill(country.cultural_proximity, num_states, 0.5, "cultural_proximity");
     if (country.languages.empty()) {
       country.languages.emplace_back(static_cast<std::uint8_t>(std::min<std::size_t>(c, 255)), 1.0);
@@ -291,6 +422,8 @@ void complete_config(SimConfig& config) {
     fill(st.theme_appeal, m.themes.size(), 0.5, "theme_appeal");
   }
   for (auto& o : m.outlets) fill(o.stance, num_states, 0.0, "outlet stance");
+  for (auto& b : m.bots)
+    fill(b.stance, num_states, std::numeric_limits<double>::quiet_NaN(), "bot stance");
   if (m.citizens.activity_profile == std::array<double, 24>{}) {
     m.citizens.activity_profile = model::default_activity_profile();
   }

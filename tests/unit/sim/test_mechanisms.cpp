@@ -1,8 +1,5 @@
-// Direction tests: each mechanism of the campaign model moves its outcome the way theory expects.
-// Each test runs paired arms (same seeds, so common random numbers) over kSeeds seeds and
-// requires the mean paired difference to exceed 3 standard errors of the mean: with 6 pairs
-// (t distribution, 5 degrees of freedom) that is a one-sided test at about the 1.5% level, so a
-// pass is not luck of one seed, and a mechanism with no effect fails.
+// Direction tests: each mechanism of the campaign model moves its outcome the way theory expects
+// (paired arms over several seeds, see paired.hpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,14 +8,13 @@
 #include <numeric>
 
 #include "dipsim/sim/simulation.hpp"
+#include "paired.hpp"
 
 using namespace dipsim;
 using namespace dipsim::sim;
+using namespace dipsim::sim::testing;
 
 namespace {
-
-constexpr int kSeeds = 6;
-constexpr std::uint32_t kSteps = 72;
 
 SimConfig base() {
   SimConfig c;
@@ -46,47 +42,6 @@ SimConfig base() {
   s2.posts_per_day = 0;
   c.model.states = {s1, s2};
   return c;
-}
-
-using Outcome = std::function<double(const Simulation&)>;
-
-double metric_sum(const Simulation& sim, Metric m, std::size_t country, std::size_t state) {
-  return sim.metrics().at(m, country, state);
-}
-
-// Runs both arms for each seed; returns paired differences (b - a) of the outcome.
-std::vector<double> paired(const SimConfig& a, const SimConfig& b, const Outcome& outcome,
-                           const Outcome& per_step = nullptr) {
-  std::vector<double> diffs;
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    double values[2];
-    int arm = 0;
-    for (const SimConfig* c : {&a, &b}) {
-      SimConfig cfg = *c;
-      cfg.run.seed = static_cast<std::uint64_t>(seed);
-      Simulation sim(build_world(cfg));
-      double acc = 0.0;
-      for (std::uint32_t t = 0; t < cfg.run.steps; ++t) {
-        sim.step();
-        if (per_step) acc += per_step(sim);
-      }
-      values[arm++] = per_step ? acc : outcome(sim);
-    }
-    diffs.push_back(values[1] - values[0]);
-  }
-  return diffs;
-}
-
-void expect_positive(const char* what, const std::vector<double>& d) {
-  const double n = static_cast<double>(d.size());
-  const double mean = std::accumulate(d.begin(), d.end(), 0.0) / n;
-  double ss = 0.0;
-  for (double x : d) ss += (x - mean) * (x - mean);
-  const double se = std::sqrt(ss / (n - 1) / n);
-  std::printf("%s: paired difference %.5g, standard error %.3g (need > 3 se = %.3g)\n", what, mean,
-              se, 3 * se);
-  EXPECT_GT(mean, 0.0) << what;
-  EXPECT_GT(mean, 3 * se) << what;
 }
 
 }  // namespace

@@ -32,9 +32,7 @@ struct Csr {
   std::vector<NodeId> targets;  ///< size num_edges, sorted ascending within each row
 
   bool empty() const { return offsets.empty(); }
-  NodeId num_nodes() const {
-    return offsets.empty() ? 0 : static_cast<NodeId>(offsets.size() - 1);
-  }
+  NodeId num_nodes() const { return offsets.empty() ? 0 : static_cast<NodeId>(offsets.size() - 1); }
   EdgeId num_edges() const { return targets.size(); }
   std::span<const NodeId> row(NodeId v) const {
     return {targets.data() + offsets[v], static_cast<std::size_t>(offsets[v + 1] - offsets[v])};
@@ -47,10 +45,10 @@ struct Csr {
 
 /// Directed follow relation plus node attributes.
 struct FollowGraph {
-  Csr following;                     ///< u -> accounts u reads from
-  Csr followers;                     ///< v -> accounts that read v (empty unless built)
-  std::vector<std::uint16_t> country;   ///< country index per node
-  std::vector<std::uint32_t> community; ///< community (language group, block) per node
+  Csr following;                         ///< u -> accounts u reads from
+  Csr followers;                         ///< v -> accounts that read v (empty unless built)
+  std::vector<std::uint16_t> country;    ///< country index per node
+  std::vector<std::uint32_t> community;  ///< community (language group, block) per node
   std::vector<NodeKind> kind;            ///< account kind per node
 
   NodeId num_nodes() const { return static_cast<NodeId>(kind.size()); }
@@ -88,7 +86,8 @@ void build_csr(FollowGraph& graph, NodeId num_nodes, std::vector<Edge> edges,
 /// order and then sorted, so the result is identical for any thread count and any edge order.
 /// A stream already grouped by row (every generator's output) skips the scatter: its row
 /// boundaries are found in one parallel pass and targets are copied in place.
-Csr make_csr(NodeId num_nodes, std::span<const Edge> edges, bool reverse, const BuildOptions& options);
+Csr make_csr(NodeId num_nodes, std::span<const Edge> edges, bool reverse,
+             const BuildOptions& options);
 
 /// Convenience: a FollowGraph over `num_nodes` citizens (country 0, community 0) built from
 /// `edges` with `options`.

@@ -13,8 +13,15 @@ inline constexpr std::uint8_t kNoState = 0xFF;
 inline constexpr std::size_t kSeenSlots = 4;
 
 /// Kinds of source a reader distinguishes (trust and reach are kept per class).
-enum class SourceClass : std::uint8_t { kOfficial = 0, kMedia = 1, kInfluencer = 2, kPeer = 3 };
-inline constexpr std::size_t kNumSourceClasses = 4;
+/// kUnknown: accounts the reader cannot place, which is how bots that pose as citizens appear.
+enum class SourceClass : std::uint8_t {
+  kOfficial = 0,
+  kMedia = 1,
+  kInfluencer = 2,
+  kPeer = 3,
+  kUnknown = 4,
+};
+inline constexpr std::size_t kNumSourceClasses = 5;
 
 struct Citizens {
   NodeId count = 0;
@@ -28,10 +35,14 @@ struct Citizens {
   std::vector<std::uint8_t> language;  ///< language index
   std::vector<float> trust_bonus;  ///< [citizen * num_states + state]: trust gained by engagement
   /// Bit (class * 8 + s) set once the citizen read an item about state s from a source of that
-  /// class (SourceClass order: official, media, influencer, peer).
-  std::vector<std::uint32_t> reached;
-  /// Direct-mapped memory of root items seen: slot = root % kSeenSlots. The count of exposures
-  /// is in the low 7 bits; bit 7 is set once the citizen reshared that root.
+  /// class (SourceClass order); bit (40 + s) once it read a bot's item about state s.
+  std::vector<std::uint64_t> reached;
+  std::vector<std::uint8_t> fixed;  ///< bit s set: a zealot whose attitude toward s never changes
+  /// Initial attitudes [citizen * num_states + state]; kept only when stubbornness > 0.
+  std::vector<float> initial_attitude;
+  /// Memory of kSeenSlots root items seen, [citizen * kSeenSlots + slot]. The count of
+  /// exposures is in the low 6 bits; bit 6 is set once a correction of that root was delivered,
+  /// bit 7 once the citizen reshared it (reshared roots are evicted last).
   std::vector<ItemId> seen_root;
   std::vector<std::uint8_t> seen_count;
   std::vector<Step> last_session;          ///< step of the latest session (feeds show newer items)

@@ -27,6 +27,17 @@ enum class OutletKind : std::uint8_t {
   kStateBroadcaster,  ///< a foreign state's international broadcaster (labelled)
 };
 
+enum class AttitudeDistribution : std::uint8_t {
+  kNormal,    ///< N(baseline, spread^2) clamped to [-1, 1]
+  kUniform,   ///< U(baseline - spread, baseline + spread) clamped to [-1, 1]
+  kTwoPoint,  ///< +1 or -1 with P(+1) = (1 + baseline) / 2 (voter-model opinions)
+};
+
+enum class UpdateRule : std::uint8_t {
+  kSequential,  ///< bounded confidence after every item read (Deffuant-style)
+  kAverage,     ///< one weighted average per session (DeGroot / Hegselmann-Krause-style)
+};
+
 struct CountryConfig {
   std::string name;
   double population_share = 1.0;           ///< relative population weight
@@ -40,6 +51,9 @@ struct CountryConfig {
   double media_trust = 0.5;       ///< trust in media outlets, in [0, 1]
   std::int32_t utc_offset = 0;    ///< hours; shifts the daily activity profile
   std::uint32_t influencers = 0;  ///< citizens with the largest audiences who act as influencers
+  AttitudeDistribution attitude_distribution = AttitudeDistribution::kNormal;
+  std::vector<double> zealots_for;      ///< per state: share of citizens fixed at +1
+  std::vector<double> zealots_against;  ///< per state: share of citizens fixed at -1
 };
 
 struct PartnershipConfig {
@@ -66,14 +80,16 @@ struct StateConfig {
   std::string name;
   std::vector<std::uint16_t> target_countries;  ///< embassy countries (empty: every country)
   double credibility = 0.7;
-  double posts_per_day = 4.0;     ///< per official account
-  double message_stance = 0.8;    ///< stance of its posts toward itself, in [-1, 1]
-  double message_quality = 0.8;   ///< in [0, 1]
-  double ministry_reach = 0.02;   ///< probability an online citizen anywhere follows the ministry
-  double embassy_reach = 0.10;    ///< same for the embassy in the citizen's country
-  std::uint8_t language = 0;      ///< language of posts that are not localised
-  double localisation = 0.0;      ///< share of embassy posts in the target country's main language
-  std::vector<double> theme_mix;  ///< weight of each theme in its posts (sums to 1)
+  double posts_per_day = 4.0;      ///< per official account
+  std::uint32_t response_lag = 6;  ///< steps before its embassy reacts to a crisis
+  double crisis_response = 0.0;    ///< share of crisis-aid posts in a crisis country after the lag
+  double message_stance = 0.8;     ///< stance of its posts toward itself, in [-1, 1]
+  double message_quality = 0.8;    ///< in [0, 1]
+  double ministry_reach = 0.02;    ///< probability an online citizen anywhere follows the ministry
+  double embassy_reach = 0.10;     ///< same for the embassy in the citizen's country
+  std::uint8_t language = 0;       ///< language of posts that are not localised
+  double localisation = 0.0;       ///< share of embassy posts in the target country's main language
+  std::vector<double> theme_mix;   ///< weight of each theme in its posts (sums to 1)
   std::vector<double> theme_appeal;  ///< appeal of each theme, in [0, 1]
   PartnershipConfig partnership;
   EngagementConfig engagement;
@@ -97,8 +113,76 @@ struct OutletConfig {
   double pickups_per_day = 2.0;  ///< trending items republished per day (agenda setting)
 };
 
+/// An adversarial bot network (DESIGN.md section 2).
+enum class Infiltration : std::uint8_t {
+  kRandom,         ///< follow requests to uniformly random online citizens
+  kHubs,           ///< to the citizens with the most followers
+  kCountry,        ///< to random citizens of the target countries
+  kSusceptible,    ///< to the most susceptible citizens of the target countries
+  kLeastLiterate,  ///< to the least media-literate citizens of the target countries
+};
+
+struct BotNetworkConfig {
+  std::string name;
+  std::uint8_t sponsor = 0xFF;                  ///< state behind it (0xFF: unknown)
+  std::uint32_t count = 0;                      ///< bots
+  std::vector<std::uint16_t> target_countries;  ///< empty: all
+  std::vector<double> stance;                   ///< per state; NaN = not a target
+  Infiltration infiltration = Infiltration::kCountry;
+  std::uint32_t follow_requests = 50;  ///< follow requests per bot
+  double follow_back = 0.2;            ///< probability a citizen follows a bot back
+  double posts_per_day = 12.0;
+  std::uint32_t flood_copies = 1;  ///< copies of each post pushed to followers' feeds
+  double quality_mean = 0.2, quality_sd = 0.1;
+  double appeal_mean = 0.8, appeal_sd = 0.1;
+  bool impersonate_media = false;  ///< presents itself as a news outlet (media trust applies)
+  double coordination = 0.0;       ///< share of the network that reshares each bot post at once
+  std::uint32_t active_from = 0, active_until = 0xFFFFFFFF;  ///< steps [from, until)
+  double detectability = 0.5;    ///< mean; per bot ~ clamped N(mean, 0.15^2)
+  std::uint8_t language = 0xFF;  ///< 0xFF: the main language of each bot's target country
+};
+
+struct ModerationConfig {
+  bool enabled = false;
+  double detection_rate = 0.02;      ///< per step, times detectability (and activity)
+  std::uint32_t takedown_delay = 6;  ///< steps from detection to removal
+};
+
+struct FactCheckerConfig {
+  std::string name;
+  std::uint16_t country = 0;
+  std::uint8_t language = 0;
+  double credibility = 0.8;
+  double quality_threshold = 0.4;  ///< items below this quality are checked
+  std::uint32_t virality = 20;     ///< cascade size that makes an item viral
+  std::uint32_t delay = 6;         ///< steps from virality to correction
+  double checks_per_day = 10.0;    ///< capacity
+  double platform_reach = 0.1;     ///< probability an online citizen of its country follows it
+  double correction_stance = 0.5;  ///< stance = -correction_stance x checked item's stance
+};
+
+enum class EventKind : std::uint8_t { kCrisis, kHackedAccount, kScandal, kSummit, kSeedPosts };
+
+struct EventConfig {
+  EventKind kind = EventKind::kCrisis;
+  std::uint32_t start = 0;
+  std::uint32_t duration = 24;
+  double magnitude = 1.0;
+  std::uint16_t country = 0xFFFF;  ///< crisis, seed posts, hacked embassy (0xFFFF: none/ministry)
+  std::uint8_t state = 0xFF;       ///< hacked account, scandal, summit, seed posts
+  double stance = -0.8;            ///< hacked-account and seed-post content
+  double quality = 0.3, appeal = 0.8;  ///< seed posts and hacked-account content
+  std::uint32_t count = 1;             ///< seed posts: how many citizens post
+  double trust_drop = 0.3;             ///< hacked account: trust lost after recovery
+  double recovery_steps = 168.0;       ///< hacked account: e-folding time of trust recovery
+};
+
 struct CitizenConfig {
   std::uint32_t count = 10'000;
+  UpdateRule update_rule = UpdateRule::kSequential;
+  double self_weight = 1.0;  ///< weight of the own attitude in the average rule
+  double stubbornness =
+      0.0;  ///< pull back toward the initial attitude per session (Friedkin-Johnsen)
   double openness_mean = 0.6;
   double openness_sd = 0.15;
   double convergence = 0.2;
@@ -117,6 +201,7 @@ struct CitizenConfig {
   double trust_state = 0.6;
   double trust_influencer = 0.7;
   double trust_peer = 0.8;
+  double trust_unknown = 0.5;      ///< trust in accounts of unknown kind (bots posing as citizens)
   double language_mismatch = 0.3;  ///< influence weight of an item in a language the reader lacks
   double repetition_decay =
       0.5;  ///< influence multiplier per earlier exposure to the same root item
@@ -140,6 +225,10 @@ struct ModelConfig {
   std::vector<CountryConfig> countries;
   std::vector<StateConfig> states;
   std::vector<OutletConfig> outlets;
+  std::vector<BotNetworkConfig> bots;
+  std::vector<FactCheckerConfig> fact_checkers;
+  std::vector<EventConfig> events;
+  ModerationConfig moderation;
   CitizenConfig citizens;
   FeedConfig feed;
 };

@@ -30,6 +30,7 @@ struct NewItem {
   std::uint8_t language = 0;
   std::uint8_t labels = 0;
   float credibility = 1.0f;  ///< credibility of the source (weights influence)
+  bool from_bot = false;     ///< posted or reshared by a bot (not visible to readers)
 };
 
 class ItemStore {
@@ -56,6 +57,8 @@ class ItemStore {
   std::vector<std::uint16_t> depth;  ///< reshare depth (0 for originals)
   std::vector<float> stance, quality, appeal, credibility;
   std::vector<std::uint8_t> theme, language, labels;
+  std::vector<std::uint8_t> from_bot;   ///< 1 if a bot posted or reshared it
+  std::vector<ItemId> correction;       ///< per root: a fact-checker's correction or kNoItem
   std::vector<std::uint32_t> reshares;  ///< direct reshares of this item
   std::vector<std::uint32_t> replies;   ///< replies to this item
   // Per root item (meaningful where root[i] == i).

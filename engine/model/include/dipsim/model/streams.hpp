@@ -15,4 +15,7 @@ inline constexpr std::uint32_t kPost = 8;            ///< own opinion posts
 inline constexpr std::uint32_t kBroadcast = 9;       ///< off-platform outlet audience
 inline constexpr std::uint32_t kReply = 10;          ///< replies and answers to them
 inline constexpr std::uint32_t kContent = 11;        ///< themes, languages, stances of new items
+inline constexpr std::uint32_t kBots = 12;           ///< bot set-up, infiltration and coordination
+inline constexpr std::uint32_t kModeration = 13;     ///< bot detection
+inline constexpr std::uint32_t kEvents = 14;         ///< event draws (seed posters)
 }  // namespace dipsim::model::stream

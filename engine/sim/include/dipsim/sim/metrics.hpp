@@ -22,6 +22,15 @@ enum class Metric : std::uint8_t {
   kReachMedia,
   kReachInfluencer,
   kReachPeer,
+  kBotItemsRead,
+  kBotShareRead,
+  kMeanQualityReadHuman,
+  kHumanResharesOfBotItems,
+  kBotReach,
+  kCorrectionsRead,
+  kOfficialTrust,
+  kAttitudeShift,
+  kBotAttitudeShift,
   kCount,  ///< number of metrics (not a metric)
 };
 inline constexpr std::size_t kNumMetrics = static_cast<std::size_t>(Metric::kCount);

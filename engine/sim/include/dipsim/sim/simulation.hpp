@@ -1,14 +1,17 @@
 // The step pipeline (DESIGN.md section 3):
-//   1. post    — citizens' reshares, own posts and replies chosen in the previous step are
-//                published (in citizen order); scheduled accounts post (ministries, embassies,
-//                paid influencers, outlets); outlets republish their country's trending items
-//                (agenda setting); embassies rebut negative trends. Single writer.
-//   2. read    — every active online citizen pulls the items its followees created in earlier
-//                steps (inside the feed window, newer than its last session), ranks them by the
-//                platform policy and reads up to its attention; every citizen may also meet its
-//                country's outlets off the platform (broadcast). Reading updates attitudes and
-//                may lead to a reshare, a reply or (for prebunking) higher literacy.
-//                Parallel over fixed blocks of citizens; each citizen writes only its own slots.
+//   1. post    — events take effect; citizens' reshares, own posts and replies chosen in the
+//                previous step are published (citizen order); scheduled accounts post
+//                (ministries, embassies, outlets, paid influencers); bots post, flood and
+//                coordinate; outlets republish their country's trending items; embassies rebut
+//                negative trends; fact-checkers publish due corrections; the platform detects
+//                and takes down bots. Single writer.
+//   2. read    — every citizen may meet its country's outlets off the platform (broadcast);
+//                every active online citizen receives due corrections, pulls the items its
+//                followees created in earlier steps (inside the feed window, newer than its last
+//                session), ranks them by the platform policy and reads up to its attention.
+//                Reading updates attitudes and may lead to a reshare, a reply or (prebunking)
+//                higher literacy. Parallel over fixed blocks of citizens; each citizen writes
+//                only its own slots.
 //   3. measure — per (country, state) metrics from fixed blocks summed in block order.
 // Randomness is keyed by (seed, stream, agent, step) and every reduction runs over a fixed block
 // partition, so results are bit-identical for any number of threads.
@@ -30,6 +33,16 @@ struct StepStats {
   std::uint64_t items_read = 0;     ///< items read (platform and broadcast)
 };
 
+/// Platform-wide counts of one step (written as the run file's platform/ group).
+struct PlatformStep {
+  std::uint32_t bots_active = 0;   ///< bots active and not taken down
+  std::uint32_t bot_posts = 0;     ///< items bots posted or reshared
+  std::uint32_t detections = 0;    ///< bots detected by moderation
+  std::uint32_t takedowns = 0;     ///< bots removed
+  std::uint32_t fact_checks = 0;   ///< corrections published
+  std::uint32_t items_posted = 0;  ///< all items created in the step
+};
+
 class Simulation {
  public:
   /// Citizens per block of the read and measure phases. Fixed, so sums do not depend on threads.
@@ -48,19 +61,30 @@ class Simulation {
   const std::vector<float>& attitudes() const { return world_.citizens.attitude; }
   /// Work of the latest step's read phase.
   const StepStats& step_stats() const { return stats_; }
+  /// Platform counts of every completed step.
+  const std::vector<PlatformStep>& platform_history() const { return platform_; }
+  /// Steps from each crisis event's start to the first crisis-aid post of each state in the
+  /// crisis country ([event][state]; kNever if it never responded). Non-crisis events: kNever.
+  const std::vector<std::vector<Step>>& crisis_response() const { return crisis_response_; }
 
  private:
   // Per-block counters of the read phase, one slot per (country, state).
   struct BlockCounters {
     std::uint32_t read = 0, reshares = 0, replies = 0, negative = 0;
-    double quality = 0.0;
+    std::uint32_t bot_read = 0, bot_reshares = 0, corrections = 0;
+    double quality = 0.0, human_quality = 0.0;
+    double shift = 0.0, bot_shift = 0.0;  ///< summed attitude changes
   };
 
+  void apply_events(Step t);
   void post_phase(Step t);
   void publish_citizen_actions(Step t);
   void post_scheduled(Step t);
+  void post_bots(Step t);
   void agenda_setting(Step t);
   void rebuttals(Step t);
+  void fact_checks(Step t);
+  void moderation(Step t);
   void read_phase(Step t);
   void read_block(std::size_t block, Step t, std::vector<std::uint64_t>& candidates);
   void measure_phase();
@@ -76,9 +100,30 @@ class Simulation {
       trending_;                          ///< (country, root) of this step's reshares
   std::vector<ItemId> outlet_last_pick_;  ///< last root each outlet republished
   std::vector<double> outlet_pick_phase_;
-  std::vector<float> outlet_stance_;    ///< [outlet * S + state]
+  std::vector<float> outlet_stance_;  ///< [outlet * S + state]
+  // Event effects in the current step.
+  std::vector<double> activity_mult_;      ///< per country
+  std::vector<double> crisis_appeal_;      ///< per country: crisis-aid appeal multiplier
+  std::vector<Step> crisis_start_;         ///< per country: start of the active crisis or kNever
+  std::vector<std::size_t> crisis_event_;  ///< per country: index of the active crisis event
+  std::vector<double> credibility_mult_;   ///< per state (scandals)
+  std::vector<double> posting_mult_;       ///< per state (summits)
+  std::vector<float> trust_penalty_;       ///< per state (hacked accounts)
+  std::vector<std::int32_t> hacked_by_;    ///< per poster: active hacked-account event or -1
+  // Bots.
+  std::vector<ItemId> bot_items_prev_;  ///< items bots posted in the previous step
+  std::vector<ItemId> bot_items_now_;
+  // Fact-checking: roots waiting for a correction, with the step it is due.
+  std::vector<std::uint8_t> check_queued_;  ///< per item: 1 once queued for a check
+  std::vector<std::vector<std::pair<Step, ItemId>>> checker_queue_;  ///< per checker, FIFO
+  std::vector<std::size_t> checker_head_;
+  std::vector<double> checker_phase_;
+  // Cumulative attitude shifts per (country, state), summed in block order.
+  std::vector<double> shift_total_, bot_shift_total_;
   std::vector<StepStats> block_stats_;  ///< [block]
   StepStats stats_;
+  std::vector<PlatformStep> platform_;
+  std::vector<std::vector<Step>> crisis_response_;
   MetricFrame frame_;
 };
 

@@ -3,7 +3,7 @@
 // empty item store. Built deterministically from a SimConfig, for any thread count.
 //
 // Node layout: citizens [0, C) grouped by country (influencers are citizens with NodeKind
-// kInfluencer), then official accounts, then outlets.
+// kInfluencer), then official accounts, outlets, fact-checkers, and last the bots.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -38,12 +38,28 @@ struct Poster {
   std::string name;
 };
 
+inline constexpr Step kNever = 0xFFFFFFFF;
+
+/// Bots of all networks, contiguous node ids from `first_node` (structure of arrays, by bot).
+struct BotAccounts {
+  NodeId first_node = 0;
+  std::vector<std::uint16_t> network;
+  std::vector<std::uint16_t> target_country;
+  std::vector<float> detectability;
+  std::vector<double> phase;
+  std::vector<Step> detected_at;  ///< kNever until the platform detects it
+  std::size_t size() const { return network.size(); }
+};
+
 struct World {
   SimConfig config;
   graph::FollowGraph graph;
   model::Citizens citizens;         ///< nodes [0, citizens.count)
   std::vector<Poster> posters;      ///< ministries and embassies first, then paid, then outlets
   std::vector<NodeId> outlet_node;  ///< node of each outlet
+  std::vector<NodeId> fact_checker_node;  ///< node of each fact-checker
+  BotAccounts bots;
+  std::vector<std::uint8_t> removed;  ///< per node: taken down by moderation (its items vanish)
   std::vector<std::vector<std::uint16_t>> country_outlets;  ///< outlets of each country
   std::vector<std::uint8_t> country_language;               ///< main language of each country
   std::vector<float> state_credibility;                     ///< after the cost of paid partnerships

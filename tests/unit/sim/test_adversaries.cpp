@@ -1,0 +1,272 @@
+// Direction tests for the adversary, the defences and the event timeline (paired arms over
+// several seeds, see paired.hpp), plus thread-count determinism with everything switched on.
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <cstring>
+
+#include "dipsim/sim/simulation.hpp"
+#include "paired.hpp"
+
+using namespace dipsim;
+using namespace dipsim::sim;
+using namespace dipsim::sim::testing;
+
+namespace {
+
+// One country, one state campaigning, and a bot network attacking it.
+SimConfig attacked() {
+  SimConfig c;
+  c.run.steps = kSteps;
+  c.graph.mean_following = 15;
+  c.model.citizens.count = 3000;
+  c.model.citizens.activity_per_hour = 0.3;
+  c.model.citizens.reshare_propensity = 0.3;
+  model::CountryConfig a;
+  a.name = "A";
+  a.baseline_attitude = {0.1};
+  c.model.countries = {a};
+  model::StateConfig s;
+  s.name = "S";
+  s.posts_per_day = 8;
+  s.embassy_reach = 0.3;
+  s.language = 0;
+  c.model.states = {s};
+  model::BotNetworkConfig b;
+  b.name = "net";
+  b.count = 60;
+  b.stance = {-0.6};
+  b.follow_requests = 100;
+  b.follow_back = 0.2;
+  b.posts_per_day = 12;
+  b.quality_mean = 0.15;
+  b.language = 0;
+  c.model.bots = {b};
+  return c;
+}
+
+double total(const Simulation& s, Metric m) {
+  return s.metrics().at(m, 0, 0);
+}
+
+}  // namespace
+
+TEST(Adversaries, MoreInfiltrationLowersQualityRead) {
+  SimConfig a = attacked();
+  a.model.bots[0].follow_back = 0.05;
+  SimConfig b = a;
+  b.model.bots[0].follow_back = 0.5;
+  // Outcome: minus the mean quality read, summed over steps (higher = worse diet).
+  expect_positive("more infiltration -> lower mean quality read",
+                  paired(a, b, nullptr,
+                         [](const Simulation& s) { return -total(s, Metric::kMeanQualityRead); }));
+  expect_positive("more infiltration -> bot reach",
+                  paired(a, b, [](const Simulation& s) { return total(s, Metric::kBotReach); }));
+}
+
+TEST(Adversaries, TakedownsReduceBotReach) {
+  SimConfig a = attacked();
+  a.model.moderation.enabled = true;
+  a.model.moderation.detection_rate = 0.2;
+  a.model.moderation.takedown_delay = 2;
+  SimConfig b = a;
+  b.model.moderation.enabled = false;
+  expect_positive("no moderation -> bot items read", paired(a, b, nullptr, [](const Simulation& s) {
+                    return total(s, Metric::kBotItemsRead);
+                  }));
+  Simulation sim(build_world(a));
+  for (std::uint32_t t = 0; t < kSteps; ++t) sim.step();
+  std::uint32_t takedowns = 0;
+  for (const auto& p : sim.platform_history()) takedowns += p.takedowns;
+  EXPECT_GT(takedowns, 30u);  // of 60 bots: expected ~60 x (1 - (1 - 0.2 x 0.5)^70)
+}
+
+TEST(Adversaries, FactChecksReduceResharingOfTheCheckedItem) {
+  SimConfig a = attacked();
+  a.model.bots.clear();
+  a.model.citizens.reshare_propensity = 0.8;
+  a.model.feed.label_reshare_factor = 0.2;
+  // A low-quality story breaks at step 2 and goes viral.
+  model::EventConfig story;
+  story.kind = model::EventKind::kSeedPosts;
+  story.start = 2;
+  story.count = 1;
+  story.state = 0;
+  story.stance = 0.1;  // close to the public's view: widely reshared
+  story.quality = 0.2;
+  story.appeal = 1.0;
+  a.model.events = {story};
+  SimConfig b = a;
+  model::FactCheckerConfig fc;
+  fc.name = "checker";
+  fc.virality = 10;
+  fc.delay = 2;
+  fc.quality_threshold = 0.5;
+  fc.language = 0;
+  b.model.fact_checkers = {fc};
+  // Outcome: reshares of the story's cascade (its root is the first item created at step 2).
+  auto cascade = [](const Simulation& s) {
+    const auto& items = s.world().items;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items.created[i] == 2 && items.theme[i] == model::theme::kNews && items.root[i] == i &&
+          items.source_kind[i] != graph::NodeKind::kOfficial) {
+        return -static_cast<double>(items.cascade_size[i]);
+      }
+    }
+    return 0.0;
+  };
+  expect_positive("fact-check -> smaller cascade of the checked story", paired(a, b, cascade));
+  Simulation sim(build_world(b));
+  double corrections = 0;
+  for (std::uint32_t t = 0; t < kSteps; ++t) {
+    sim.step();
+    corrections += total(sim, Metric::kCorrectionsRead);
+  }
+  EXPECT_GT(corrections, 100);  // the correction reached the story's readers
+}
+
+TEST(Adversaries, HackedAccountLowersTrustInItsState) {
+  SimConfig a = attacked();
+  a.model.bots.clear();
+  SimConfig b = a;
+  model::EventConfig hack;
+  hack.kind = model::EventKind::kHackedAccount;
+  hack.start = 10;
+  hack.duration = 12;
+  hack.state = 0;
+  hack.country = 0;  // the embassy in A
+  hack.trust_drop = 0.3;
+  b.model.events = {hack};
+  expect_positive("no hack -> official trust", paired(b, a, [](const Simulation& s) {
+                    return total(s, Metric::kOfficialTrust);
+                  }));
+  expect_positive("no hack -> attitude toward the state", paired(b, a, [](const Simulation& s) {
+                    return total(s, Metric::kMeanAttitude);
+                  }));
+}
+
+TEST(Adversaries, CrisisRaisesActivityAndStatesRespondAfterTheirLag) {
+  SimConfig a = attacked();
+  a.model.bots.clear();
+  a.model.states[0].crisis_response = 0.8;
+  a.model.states[0].response_lag = 5;
+  SimConfig b = a;
+  model::EventConfig crisis;
+  crisis.kind = model::EventKind::kCrisis;
+  crisis.start = 20;
+  crisis.duration = 30;
+  crisis.country = 0;
+  crisis.magnitude = 1.0;
+  b.model.events = {crisis};
+  expect_positive("crisis -> items read", paired(a, b, nullptr, [](const Simulation& s) {
+                    return total(s, Metric::kItemsRead);
+                  }));
+  Simulation sim(build_world(b));
+  for (std::uint32_t t = 0; t < kSteps; ++t) sim.step();
+  const Step lag = sim.crisis_response()[0][0];
+  EXPECT_GE(lag, 5u);
+  EXPECT_LE(lag, 8u);  // 8 embassy posts a day: one due within ~3 steps after the lag
+}
+
+TEST(Adversaries, ScandalLowersTheCampaignsGain) {
+  SimConfig a = attacked();
+  a.model.bots.clear();
+  SimConfig b = a;
+  model::EventConfig scandal;
+  scandal.kind = model::EventKind::kScandal;
+  scandal.start = 0;
+  scandal.duration = kSteps;
+  scandal.state = 0;
+  scandal.magnitude = 0.8;
+  b.model.events = {scandal};
+  expect_positive("no scandal -> attitude toward the state", paired(b, a, [](const Simulation& s) {
+                    return total(s, Metric::kMeanAttitude);
+                  }));
+}
+
+TEST(Adversaries, BotContentShiftsAttitudesAndIsAttributed) {
+  SimConfig c = attacked();
+  c.model.citizens.openness_mean = 1.0;
+  c.run.seed = 3;
+  Simulation sim(build_world(c));
+  for (std::uint32_t t = 0; t < kSteps; ++t) sim.step();
+  const double bot_shift = total(sim, Metric::kBotAttitudeShift);
+  const double all_shift = total(sim, Metric::kAttitudeShift);
+  const double start = build_world(c).citizens.attitude.size() > 0 ? 0.0 : 0.0;
+  (void)start;
+  std::printf("attitude shift: all items %.4f, bot items %.4f\n", all_shift, bot_shift);
+  EXPECT_LT(bot_shift, 0.0);  // bots push toward -0.6
+  // The cumulative shift equals the change of the mean attitude (nothing else moves it).
+  Simulation fresh(build_world(c));
+  const double mean0 = fresh.metrics().at(Metric::kMeanAttitude, 0, 0);
+  EXPECT_NEAR(total(sim, Metric::kMeanAttitude) - mean0, all_shift, 1e-4);
+}
+
+namespace {
+
+// Everything on: outlets, influencers and partnerships, bots with coordination and flooding,
+// moderation, fact-checkers, all event kinds, backfire, stubbornness, zealots.
+SimConfig everything() {
+  SimConfig c = attacked();
+  c.model.citizens.backfire = true;
+  c.model.citizens.stubbornness = 0.01;
+  c.model.countries[0].influencers = 20;
+  c.model.countries[0].zealots_for = {0.02};
+  c.model.countries[0].zealots_against = {0.02};
+  c.model.states[0].partnership.influencers = 5;
+  c.model.states[0].engagement.reply_share = 0.5;
+  c.model.states[0].counter.prebunk_share = 0.2;
+  c.model.states[0].counter.rebuttal_trigger = 5;
+  c.model.states[0].crisis_response = 0.5;
+  c.model.bots[0].coordination = 0.2;
+  c.model.bots[0].flood_copies = 2;
+  c.model.moderation.enabled = true;
+  model::OutletConfig o;
+  o.name = "o";
+  o.stance = {0.2};
+  c.model.outlets = {o};
+  model::FactCheckerConfig fc;
+  fc.name = "f";
+  fc.virality = 5;
+  c.model.fact_checkers = {fc};
+  model::EventConfig e;
+  for (auto kind :
+       {model::EventKind::kCrisis, model::EventKind::kHackedAccount, model::EventKind::kScandal,
+        model::EventKind::kSummit, model::EventKind::kSeedPosts}) {
+    e.kind = kind;
+    e.start = 5 + 10 * static_cast<std::uint32_t>(kind);
+    e.duration = 8;
+    e.state = 0;
+    e.country = 0;
+    c.model.events.push_back(e);
+  }
+  c.run.steps = 60;
+  return c;
+}
+
+std::vector<double> run_all(const SimConfig& c, int threads) {
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                            static_cast<std::size_t>(threads));
+  Simulation sim(build_world(c));
+  std::vector<double> out = sim.metrics().values;
+  for (std::uint32_t t = 0; t < c.run.steps; ++t) {
+    sim.step();
+    out.insert(out.end(), sim.metrics().values.begin(), sim.metrics().values.end());
+  }
+  for (float a : sim.attitudes()) out.push_back(a);
+  out.push_back(static_cast<double>(sim.world().items.size()));
+  return out;
+}
+
+}  // namespace
+
+TEST(Adversaries, FullModelIsBitIdenticalForAnyThreadCount) {
+  const SimConfig c = everything();
+  const auto one = run_all(c, 1);
+  for (int threads : {2, 4}) {
+    const auto many = run_all(c, threads);
+    ASSERT_EQ(one.size(), many.size());
+    EXPECT_EQ(0, std::memcmp(one.data(), many.data(), one.size() * sizeof(double)))
+        << "threads " << threads;
+  }
+}
