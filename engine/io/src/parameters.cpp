@@ -231,8 +231,20 @@ const std::vector<Row>& rows() {
     add(integer("run.snapshot_every", 0, 0, 10'000'000, "steps",
                 "also save attitudes every N steps (0 = off)"),
         DIPSIM_BIND(c.run.snapshot_every));
+    add(flag("run.save_edges", false,
+             "write the follow graph's edges into the run file (graph/edge_follower, "
+             "graph/edge_followed)"),
+        DIPSIM_BIND(c.run.save_edges));
 
     // --- graph ----------------------------------------------------------------------------
+    add(choice("graph.generator", "random_follow", {"random_follow", "complete"},
+               "citizen follow graph: homophilous random follows (mean_following, home_share), "
+               "or complete (everyone follows everyone online; at most 20000 online citizens)"),
+        [](sim::SimConfig& c, std::size_t, const Value& v, const ResolvedScenario&) {
+          c.graph.generator = std::get<std::string>(v) == "complete"
+                                  ? sim::GraphGenerator::kComplete
+                                  : sim::GraphGenerator::kRandomFollow;
+        });
     add(flt("graph.mean_following", 30.0, 0.0, 100'000.0, "accounts",
             "mean number of citizens an online citizen follows"),
         DIPSIM_BIND(c.graph.mean_following));

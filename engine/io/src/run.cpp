@@ -43,6 +43,19 @@ std::set<std::uint32_t> snapshot_schedule(const sim::RunConfig& run) {
 
 void write_graph_group(RunWriter& out, const sim::World& w) {
   const auto& g = w.graph;
+  if (w.config.run.save_edges) {
+    std::vector<std::uint32_t> from, to;
+    from.reserve(g.num_edges());
+    to.reserve(g.num_edges());
+    for (NodeId v = 0; v < g.num_nodes(); ++v) {
+      for (NodeId u : g.following.row(v)) {
+        from.push_back(v);
+        to.push_back(u);
+      }
+    }
+    out.write_array<std::uint32_t>("graph/edge_follower", from, {"edge"});
+    out.write_array<std::uint32_t>("graph/edge_followed", to, {"edge"});
+  }
   out.write_array<std::uint16_t>("graph/node_country", g.country, {"node"});
   std::vector<std::uint8_t> kind(g.kind.size());
   for (std::size_t i = 0; i < kind.size(); ++i) kind[i] = static_cast<std::uint8_t>(g.kind[i]);

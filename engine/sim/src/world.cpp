@@ -259,7 +259,30 @@ void init_graph(World& w) {
   spec.home_share = cfg.graph.home_share;
   spec.seed = cfg.run.seed;
   spec.stream = model::stream::kGraph;
-  std::vector<graph::Edge> edges = graph::random_follow_edges(spec);
+  std::vector<graph::Edge> edges;
+  if (cfg.graph.generator == GraphGenerator::kComplete) {
+    std::vector<NodeId> online;
+    for (NodeId i = 0; i < z.count; ++i) {
+      if (z.online[i]) online.push_back(i);
+    }
+    if (online.size() > 20'000) {
+      throw core::Error(core::ErrorKind::kResource,
+                        "a complete graph of " + std::to_string(online.size()) +
+                            " online citizens would have " +
+                            std::to_string(online.size() * (online.size() - 1)) +
+                            " follow edges; expected at most 20000 online citizens for "
+                            "graph.generator: complete",
+                        core::InputLocation{"", 0, 0, "graph.generator"});
+    }
+    edges.reserve(online.size() * (online.size() - 1));
+    for (NodeId u : online) {
+      for (NodeId v : online) {
+        if (u != v) edges.push_back({u, v});
+      }
+    }
+  } else {
+    edges = graph::random_follow_edges(spec);
+  }
 
   // Online citizens follow accounts: each state's ministry with probability ministry_reach, its
   // embassy in their own country with probability embassy_reach, each outlet of their country

@@ -8,7 +8,13 @@
 
 namespace dipsim::sim {
 
+enum class GraphGenerator : std::uint8_t {
+  kRandomFollow,  ///< homophilous random follows (graph/random_follow.hpp)
+  kComplete,      ///< every online citizen follows every other online citizen
+};
+
 struct GraphConfig {
+  GraphGenerator generator = GraphGenerator::kRandomFollow;
   double mean_following = 30.0;  ///< expected citizens followed by an online citizen
   double home_share = 0.85;      ///< share of follows inside the own country
 };
@@ -18,6 +24,7 @@ struct RunConfig {
   std::uint32_t steps = 168;                  ///< steps of one hour
   std::vector<std::uint32_t> snapshot_steps;  ///< steps after which attitudes are saved
   std::uint32_t snapshot_every = 0;           ///< also every N steps (0 = off)
+  bool save_edges = false;  ///< write the follow edges into the run file (graph/edge_*)
 };
 
 struct SimConfig {
