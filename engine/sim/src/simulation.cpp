@@ -326,13 +326,11 @@ void Simulation::post_scheduled(Step t) {
       auto theme = prebunk ? model::theme::kPrebunk
                            : static_cast<std::uint8_t>(draw_weighted(st.theme_mix, rng.uniform()));
       // Adaptability: after its response lag, an embassy in a crisis country switches a share of
-      // its posts to crisis aid.
+      // its posts to crisis aid; the first switched post is the state's response.
       const bool crisis_here = p.country != kNoCountry && crisis_start_[p.country] != kNever;
       if (crisis_here && p.kind == PosterKind::kEmbassy &&
           t >= crisis_start_[p.country] + st.response_lag && rng.uniform() < st.crisis_response) {
         theme = model::theme::kCrisisAid;
-      }
-      if (crisis_here && theme == model::theme::kCrisisAid) {
         auto& first = crisis_response_[crisis_event_[p.country]][p.state];
         first = std::min(first, t - crisis_start_[p.country]);
       }
