@@ -211,3 +211,52 @@ def test_report_subcommand_writes_html(run_cli, tmp_path):
     assert "small test world" in text and "data:image/png;base64," in text
     res = run_cli("report", tmp_path / "missing.h5")
     assert res.returncode == 2 and "missing.h5" in res.stderr
+
+
+def test_interrupted_run_resumes_to_identical_datasets(dipsim, run_cli, tmp_path):
+    full = tmp_path / "full.h5"
+    res = run_cli("run", DATA / "resume.yaml", "-o", full, "--quiet", "--threads", "2")
+    assert res.returncode == 0, res.stderr
+    out = tmp_path / "part.h5"
+    proc = subprocess.Popen([str(dipsim), "run", str(DATA / "resume.yaml"), "-o", str(out),
+                             "--quiet", "--threads", "1", "--checkpoint-every", "7"], cwd=ROOT,
+                            stderr=subprocess.PIPE, text=True)
+    checkpoint = tmp_path / "part.h5.checkpoint"
+    deadline = time.time() + 60
+    while time.time() < deadline and not checkpoint.exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    partial = tmp_path / "part.h5.partial"
+    with h5py.File(partial, "r") as f:
+        done = int(f.attrs["steps_done"])
+    assert 0 < done < 400
+    res = run_cli("run", "--resume", partial, "--quiet", "--threads", "2")
+    assert res.returncode == 0, res.stderr
+    assert out.exists() and not partial.exists() and not checkpoint.exists()
+    with h5py.File(full, "r") as fa, h5py.File(out, "r") as fb:
+        assert int(fb.attrs["resumed_from_step"]) == done
+        names = []
+        fa.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) else None)
+        assert len(names) > 40
+        for n in names:
+            x, y = fa[n][()], fb[n][()]
+            assert x.dtype == y.dtype and x.shape == y.shape, n
+            if x.dtype == object:
+                assert x.tolist() == y.tolist(), n
+            else:
+                assert x.tobytes() == y.tobytes(), f"{n} differs after resume"
+
+
+def test_resume_errors(run_cli, tmp_path):
+    out = run_small(run_cli, tmp_path / "done.h5")
+    res = run_cli("run", "--resume", out)
+    assert res.returncode == 2 and ".partial" in res.stderr
+    res = run_cli("run", DATA / "small.yaml", "--resume", out)
+    assert res.returncode == 2 and "not both" in res.stderr
+    fake = tmp_path / "x.h5.partial"
+    fake.write_text("nope")
+    res = run_cli("run", "--resume", fake)
+    assert res.returncode != 0 and str(fake) in res.stderr

@@ -105,16 +105,38 @@ void print_summary(const io::RunResult& r) {
   }
 }
 
-int cmd_run(const std::string& scenario, std::string output, std::optional<std::uint64_t> seed,
-            std::uint32_t threads, std::vector<std::string> sets, bool force, bool quiet,
-            const std::string& cmdline) {
-  io::LoadOptions options;
-  options.overrides = std::move(sets);
-  if (seed) options.overrides.push_back("run.seed=" + std::to_string(*seed));
-  options.include_dirs = include_dirs();
-  const io::LoadedScenario loaded = io::load_dipsim_scenario(scenario, options);
+struct RunFlags {
+  std::string scenario, output, resume;
+  std::optional<std::uint64_t> seed;
+  std::uint32_t threads = 0, checkpoint_every = 0;
+  std::vector<std::string> sets;
+  bool force = false, quiet = false;
+};
 
-  if (output.empty()) {
+int cmd_run(RunFlags f, const std::string& cmdline) {
+  if (f.scenario.empty() == f.resume.empty()) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "expected either a scenario file or --resume RUN.h5.partial, not " +
+                          std::string(f.scenario.empty() ? "neither" : "both"));
+  }
+  if (!f.resume.empty() && (!f.sets.empty() || f.seed)) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "--resume continues a run as it was: --set and --seed are not allowed");
+  }
+  const std::string& scenario = f.scenario;
+  std::string output = f.output;
+  const auto threads = f.threads;
+  const bool quiet = f.quiet;
+  std::optional<io::LoadedScenario> loaded;
+  if (f.resume.empty()) {
+    io::LoadOptions options;
+    options.overrides = std::move(f.sets);
+    if (f.seed) options.overrides.push_back("run.seed=" + std::to_string(*f.seed));
+    options.include_dirs = include_dirs();
+    loaded = io::load_dipsim_scenario(scenario, options);
+  }
+
+  if (output.empty() && f.resume.empty()) {
     fs::create_directories("runs");
     output = (fs::path("runs") / fs::path(scenario).stem()).string() + ".h5";
   }
@@ -125,13 +147,15 @@ int cmd_run(const std::string& scenario, std::string output, std::optional<std::
   install_signal_handlers();
   io::RunOptions run;
   run.output = output;
-  run.force = force;
+  run.force = f.force;
   run.threads = n;
   run.command_line = cmdline;
   run.stop = &g_stop;
+  run.checkpoint_every = f.checkpoint_every;
   Progress progress{!quiet && isatty(STDERR_FILENO) != 0};
   run.progress = [&](std::uint32_t d, std::uint32_t t) { progress(d, t); };
-  const io::RunResult result = io::run_scenario(loaded, run);
+  const io::RunResult result =
+      f.resume.empty() ? io::run_scenario(*loaded, run) : io::resume_run(f.resume, run);
   if (result.status == io::RunStatus::kInterrupted) {
     std::fprintf(stderr, "dipsim: interrupted after %u steps; partial results kept in %s\n",
                  result.steps_done, result.file.string().c_str());
@@ -236,22 +260,26 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string scenario, output, file;
-  std::optional<std::uint64_t> seed;
-  std::uint32_t threads = 0;
   std::vector<std::string> sets;
-  bool force = false, quiet = false;
+  RunFlags rf;
 
   auto* run = app.add_subcommand("run", "run a scenario and write its HDF5 run file");
-  run->add_option("scenario", scenario, "scenario YAML file")->required()->check(CLI::ExistingFile);
-  run->add_option("-o,--output", output, "run file (default: runs/<scenario>.h5)");
-  run->add_option("--seed", seed, "seed (overrides run.seed)");
-  run->add_option("--threads", threads, "worker threads (default: all cores)")
+  run->add_option("scenario", rf.scenario, "scenario YAML file")->check(CLI::ExistingFile);
+  run->add_option("-o,--output", rf.output, "run file (default: runs/<scenario>.h5)");
+  run->add_option("--seed", rf.seed, "seed (overrides run.seed)");
+  run->add_option("--threads", rf.threads, "worker threads (default: all cores)")
       ->check(CLI::Range(1u, 4096u));
-  run->add_option("--set", sets, "override a scenario key: --set citizens.count=20000")
+  run->add_option("--set", rf.sets, "override a scenario key: --set citizens.count=20000")
       ->take_all()
       ->allow_extra_args(false);
-  run->add_flag("--force", force, "overwrite an existing run file");
-  run->add_flag("-q,--quiet", quiet, "print nothing but errors");
+  run->add_option("--checkpoint-every", rf.checkpoint_every,
+                  "write RUN.h5.checkpoint every N steps and on interrupt")
+      ->check(CLI::Range(1u, 4'000'000'000u));
+  run->add_option("--resume", rf.resume,
+                  "continue an interrupted run from RUN.h5.partial and its checkpoint")
+      ->check(CLI::ExistingFile);
+  run->add_flag("--force", rf.force, "overwrite an existing run file");
+  run->add_flag("-q,--quiet", rf.quiet, "print nothing but errors");
 
   auto* validate = app.add_subcommand("validate", "check a scenario and print it fully resolved");
   validate->add_option("scenario", scenario, "scenario YAML file")
@@ -287,7 +315,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*run) {
-      return cmd_run(scenario, output, seed, threads, sets, force, quiet, command_line(argc, argv));
+      return cmd_run(rf, command_line(argc, argv));
     }
     if (*validate) return cmd_validate(scenario, sets);
     if (*info) return cmd_info(file);

@@ -2,14 +2,18 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <limits>
 #include <numeric>
 #include <set>
+#include <system_error>
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/version.hpp"
+#include "dipsim/io/checkpoint.hpp"
+#include "dipsim/io/hdf5.hpp"
 #include "dipsim/sim/simulation.hpp"
 
 namespace dipsim::io {
@@ -256,7 +260,18 @@ void write_events(RunWriter& out, const sim::SimConfig& cfg) {
 
 }  // namespace
 
-RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options) {
+namespace {
+
+// What a resumed run copies from its interrupted file: the metric rows and snapshots up to the
+// checkpoint, and the checkpoint itself.
+struct ResumeData {
+  Checkpoint checkpoint;
+  std::vector<std::vector<double>> frames;  ///< per step 0..checkpoint.step: [metric][c][s]
+  std::vector<std::pair<std::uint32_t, std::vector<float>>> snapshots;
+};
+
+RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
+                   const ResumeData* resume) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const sim::SimConfig& cfg = scenario.config;
@@ -286,6 +301,7 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
 
   // The writer checks the output path before anything expensive happens.
   RunWriter out(options.output, prov, layout, options.force);
+  const std::filesystem::path ckpt = checkpoint_path(out.final_path());
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   try {
     sim::Simulation simulation(sim::build_world(cfg));
@@ -301,11 +317,31 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
     auto snapshot_if_due = [&](std::uint32_t step) {
       if (snapshots.count(step)) out.append_snapshot(step, citizen_ids, simulation.attitudes());
     };
+    auto save_checkpoint = [&]() {
+      out.flush();  // the file holds every row the checkpoint covers
+      write_checkpoint(
+          ckpt, {simulation.steps_done(), prov.scenario, cfg.run.seed, simulation.save_state()});
+    };
 
-    out.append_step(0, simulation.metrics().values);
-    snapshot_if_due(0);
+    std::uint32_t first = 1;
+    if (resume != nullptr) {
+      // Rows up to the checkpoint come from the interrupted file, bit for bit.
+      for (std::size_t t = 0; t < resume->frames.size(); ++t) {
+        out.append_step(static_cast<std::uint32_t>(t), resume->frames[t]);
+      }
+      for (const auto& [step, values] : resume->snapshots) {
+        out.append_snapshot(step, citizen_ids, values);
+      }
+      simulation.restore_state(resume->checkpoint.state);
+      out.set_attribute("/", "resumed_from_step",
+                        static_cast<std::uint64_t>(resume->checkpoint.step));
+      first = resume->checkpoint.step + 1;
+    } else {
+      out.append_step(0, simulation.metrics().values);
+      snapshot_if_due(0);
+    }
     bool interrupted = false;
-    for (std::uint32_t t = 1; t <= cfg.run.steps; ++t) {
+    for (std::uint32_t t = first; t <= cfg.run.steps; ++t) {
       if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
         interrupted = true;
         break;
@@ -313,8 +349,12 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
       simulation.step();
       out.append_step(t, simulation.metrics().values);
       snapshot_if_due(t);
+      if (options.checkpoint_every > 0 && t % options.checkpoint_every == 0 && t < cfg.run.steps) {
+        save_checkpoint();
+      }
       if (options.progress) options.progress(t, cfg.run.steps);
     }
+    if (interrupted && options.checkpoint_every > 0) save_checkpoint();
     result.steps_done = simulation.steps_done();
     result.num_items = world.items.size();
     result.final_metrics = simulation.metrics();
@@ -327,6 +367,10 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
     result.wall_seconds = elapsed();
     out.finish(result.status, result.wall_seconds);
     result.file = result.status == RunStatus::kComplete ? out.final_path() : out.partial_path();
+    if (result.status == RunStatus::kComplete) {
+      std::error_code ec;
+      std::filesystem::remove(ckpt, ec);  // a finished run needs no checkpoint
+    }
   } catch (const std::exception& e) {
     try {
       out.finish(RunStatus::kFailed, elapsed(), e.what());
@@ -336,6 +380,76 @@ RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options
     throw;
   }
   return result;
+}
+
+}  // namespace
+
+RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options) {
+  return run_impl(scenario, options, nullptr);
+}
+
+RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
+  const core::InputLocation where{partial.string(), 0, 0, ""};
+  const std::string suffix = ".partial";
+  const std::string name = partial.string();
+  if (name.size() <= suffix.size() ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "expected the .partial file of an interrupted run (RUN.h5.partial)", where);
+  }
+  const std::filesystem::path final_path(name.substr(0, name.size() - suffix.size()));
+  const RunSummary summary = read_run_summary(partial);  // checks it is a dipsim run file
+  if (summary.status == "complete") {
+    throw core::Error(core::ErrorKind::kInput, "the run is complete; nothing to resume", where);
+  }
+  ResumeData data;
+  data.checkpoint = read_checkpoint(checkpoint_path(final_path));
+  const auto scenario_it = summary.attributes.find("scenario");
+  if (scenario_it == summary.attributes.end() || scenario_it->second != data.checkpoint.scenario) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "the checkpoint " + checkpoint_path(final_path).string() +
+                          " belongs to another run (its scenario differs)",
+                      where);
+  }
+  LoadedScenario loaded{load_scenario_text(data.checkpoint.scenario, partial.string(),
+                                           partial.parent_path(), scenario_schema()),
+                        {}};
+  loaded.config = to_sim_config(loaded.resolved);
+  const std::uint32_t step = data.checkpoint.step;
+  if (summary.steps_written < step + 1ull) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "the run file has " + std::to_string(summary.steps_written) +
+                          " steps but its checkpoint is at step " + std::to_string(step),
+                      where);
+  }
+  {
+    h5::File file = h5::open_file(partial, false);
+    const std::size_t cs = summary.countries.size() * summary.states.size();
+    const auto& infos = sim::metric_infos();
+    data.frames.assign(step + 1, std::vector<double>(infos.size() * cs));
+    for (std::size_t m = 0; m < infos.size(); ++m) {
+      const auto rows = h5::read_rows_as_double(
+          h5::open_dataset(file, "metrics/" + std::string(infos[m].name)), 0, step + 1);
+      for (std::size_t t = 0; t <= step; ++t) {
+        std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(t * cs), cs,
+                    data.frames[t].begin() + static_cast<std::ptrdiff_t>(m * cs));
+      }
+    }
+    if (h5::exists(file, "snapshots/snapshot_step")) {
+      const auto steps = h5::read_as_double(h5::open_dataset(file, "snapshots/snapshot_step"));
+      const auto values = h5::read_array<float>(h5::open_dataset(file, "snapshots/attitude"));
+      const std::size_t per = steps.empty() ? 0 : values.size() / steps.size();
+      for (std::size_t k = 0; k < steps.size(); ++k) {
+        if (steps[k] > step) break;
+        data.snapshots.emplace_back(
+            static_cast<std::uint32_t>(steps[k]),
+            std::vector<float>(values.begin() + static_cast<std::ptrdiff_t>(k * per),
+                               values.begin() + static_cast<std::ptrdiff_t>((k + 1) * per)));
+      }
+    }
+  }
+  options.output = final_path;
+  return run_impl(loaded, options, &data);
 }
 
 }  // namespace dipsim::io

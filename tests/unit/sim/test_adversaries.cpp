@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "dipsim/core/error.hpp"
 #include "dipsim/sim/simulation.hpp"
 #include "paired.hpp"
 
@@ -269,4 +270,40 @@ TEST(Adversaries, FullModelIsBitIdenticalForAnyThreadCount) {
     EXPECT_EQ(0, std::memcmp(one.data(), many.data(), one.size() * sizeof(double)))
         << "threads " << threads;
   }
+}
+
+TEST(Checkpoint, SaveAndRestoreContinuesBitIdentically) {
+  const SimConfig c = everything();
+  Simulation whole(build_world(c));
+  std::vector<double> expected;
+  for (std::uint32_t t = 0; t < c.run.steps; ++t) {
+    whole.step();
+    if (t >= 30)
+      expected.insert(expected.end(), whole.metrics().values.begin(), whole.metrics().values.end());
+  }
+  Simulation first(build_world(c));
+  for (std::uint32_t t = 0; t < 31; ++t) first.step();
+  const StateArrays saved = first.save_state();
+  Simulation resumed(build_world(c));
+  resumed.restore_state(saved);
+  EXPECT_EQ(resumed.steps_done(), 31u);
+  std::vector<double> got(resumed.metrics().values.begin(), resumed.metrics().values.end());
+  for (std::uint32_t t = 31; t < c.run.steps; ++t) {
+    resumed.step();
+    got.insert(got.end(), resumed.metrics().values.begin(), resumed.metrics().values.end());
+  }
+  ASSERT_EQ(expected.size(), got.size());
+  EXPECT_EQ(0, std::memcmp(expected.data(), got.data(), got.size() * sizeof(double)));
+  EXPECT_EQ(whole.attitudes(), resumed.attitudes());
+  EXPECT_EQ(whole.world().items.size(), resumed.world().items.size());
+}
+
+TEST(Checkpoint, RestoreRejectsAStateOfAnotherWorld) {
+  SimConfig c = everything();
+  Simulation a(build_world(c));
+  a.step();
+  const StateArrays saved = a.save_state();
+  c.model.citizens.count = 1000;
+  Simulation b(build_world(c));
+  EXPECT_THROW(b.restore_state(saved), core::Error);
 }

@@ -21,6 +21,8 @@ struct RunOptions {
   std::string command_line;      ///< recorded in provenance
   /// Checked between steps; when it becomes true the run stops and is marked interrupted.
   const std::atomic<bool>* stop = nullptr;
+  /// Write a checkpoint (RUN.h5.checkpoint) every N steps and when interrupted (0 = never).
+  std::uint32_t checkpoint_every = 0;
   /// Called after every step with (steps done, total steps).
   std::function<void(std::uint32_t, std::uint32_t)> progress;
 };
@@ -40,6 +42,12 @@ struct RunResult {
 /// Runs the scenario and writes its run file. Errors while running mark the file failed (kept as
 /// .partial) and are rethrown; an interrupt marks it interrupted and returns normally.
 RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options);
+
+/// Resumes an interrupted run from its `.partial` file and checkpoint: rebuilds the world from the
+/// run's resolved scenario, copies the rows up to the checkpoint, restores the state and runs the
+/// remaining steps into a fresh file (options.output is ignored: the run keeps its name). The
+/// datasets of the finished file are byte-identical to an uninterrupted run's.
+RunResult resume_run(const std::filesystem::path& partial, RunOptions options);
 
 /// Current time as ISO 8601 UTC, e.g. 2026-11-23T04:59:00Z.
 std::string iso8601_now();

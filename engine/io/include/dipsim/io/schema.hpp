@@ -22,8 +22,8 @@ namespace dipsim::io {
 
 enum class ParamType : std::uint8_t {
   kBool,
-  kInt,         ///< 64-bit signed integer
-  kFloat,       ///< double; NaN and Inf are rejected
+  kInt,    ///< 64-bit signed integer
+  kFloat,  ///< double; NaN and Inf are rejected
   kString,
   kChoice,      ///< a string from `choices`
   kIntList,     ///< list of integers
@@ -42,12 +42,12 @@ struct ParamSpec {
   std::string path;  ///< dotted key path; fields of list records use `list[].field`
   ParamType type = ParamType::kFloat;
   std::optional<Value> default_value;  ///< std::nullopt: the key is required
-  std::optional<double> min;           ///< inclusive lower bound (numbers, list elements, map values)
-  std::optional<double> max;           ///< inclusive upper bound
-  std::vector<std::string> choices;    ///< allowed strings for kChoice
-  std::string unit;                    ///< e.g. "1", "per hour", "steps"; empty = dimensionless
-  std::string doc;                     ///< one line shown in errors, docs and the classroom page
-  std::string source;                  ///< reference for the default (citation) or empty
+  std::optional<double> min;         ///< inclusive lower bound (numbers, list elements, map values)
+  std::optional<double> max;         ///< inclusive upper bound
+  std::vector<std::string> choices;  ///< allowed strings for kChoice
+  std::string unit;                  ///< e.g. "1", "per hour", "steps"; empty = dimensionless
+  std::string doc;                   ///< one line shown in errors, docs and the classroom page
+  std::string source;                ///< reference for the default (citation) or empty
 };
 
 /// A list of records such as `countries`.

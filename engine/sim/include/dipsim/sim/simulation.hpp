@@ -17,7 +17,9 @@
 // partition, so results are bit-identical for any number of threads.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "dipsim/sim/metrics.hpp"
@@ -43,6 +45,13 @@ struct PlatformStep {
   std::uint32_t items_posted = 0;  ///< all items created in the step
 };
 
+/// The dynamic state of a simulation as named arrays (for checkpoints). Everything that is not
+/// here is rebuilt identically from the configuration by build_world().
+using StateArray =
+    std::variant<std::vector<std::uint8_t>, std::vector<std::uint16_t>, std::vector<std::uint32_t>,
+                 std::vector<std::uint64_t>, std::vector<float>, std::vector<double>>;
+using StateArrays = std::vector<std::pair<std::string, StateArray>>;
+
 class Simulation {
  public:
   /// Citizens per block of the read and measure phases. Fixed, so sums do not depend on threads.
@@ -63,6 +72,13 @@ class Simulation {
   const StepStats& step_stats() const { return stats_; }
   /// Platform counts of every completed step.
   const std::vector<PlatformStep>& platform_history() const { return platform_; }
+  /// Everything that changes while stepping, as named arrays; with the same configuration,
+  /// restore_state() of a fresh Simulation continues bit-identically to this one.
+  StateArrays save_state() const;
+  /// Restores a state saved by save_state() into a Simulation built from the same configuration.
+  /// Throws core::Error(kInput) when an array is missing or does not fit this world.
+  void restore_state(const StateArrays& state);
+
   /// Steps from each crisis event's start to the first crisis-aid post of each state in the
   /// crisis country ([event][state]; kNever if it never responded). Non-crisis events: kNever.
   const std::vector<std::vector<Step>>& crisis_response() const { return crisis_response_; }
