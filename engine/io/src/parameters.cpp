@@ -7,6 +7,8 @@
 #include "dipsim/io/parameters.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <limits>
 #include <numeric>
 #include <set>
@@ -237,19 +239,94 @@ const std::vector<Row>& rows() {
         DIPSIM_BIND(c.run.save_edges));
 
     // --- graph ----------------------------------------------------------------------------
-    add(choice("graph.generator", "random_follow", {"random_follow", "complete"},
-               "citizen follow graph: homophilous random follows (mean_following, home_share), "
-               "or complete (everyone follows everyone online; at most 20000 online citizens)"),
+    add(choice("graph.generator", "multi_country",
+               {"multi_country", "random_follow", "complete", "erdos_renyi", "barabasi_albert",
+                "price", "holme_kim", "vazquez", "chung_lu", "file"},
+               "citizen follow graph (docs/graphs.md): multi_country (degree-corrected block "
+               "model over countries and language communities), random_follow, complete (at most "
+               "20000 online citizens), erdos_renyi, barabasi_albert, price, holme_kim, vazquez, "
+               "chung_lu (one population of all online citizens), or file (a real graph)"),
         [](sim::SimConfig& c, std::size_t, const Value& v, const ResolvedScenario&) {
-          c.graph.generator = std::get<std::string>(v) == "complete"
-                                  ? sim::GraphGenerator::kComplete
-                                  : sim::GraphGenerator::kRandomFollow;
+          static const std::pair<const char*, sim::GraphGenerator> names[] = {
+              {"multi_country", sim::GraphGenerator::kMultiCountry},
+              {"random_follow", sim::GraphGenerator::kRandomFollow},
+              {"complete", sim::GraphGenerator::kComplete},
+              {"erdos_renyi", sim::GraphGenerator::kErdosRenyi},
+              {"barabasi_albert", sim::GraphGenerator::kBarabasiAlbert},
+              {"price", sim::GraphGenerator::kPrice},
+              {"holme_kim", sim::GraphGenerator::kHolmeKim},
+              {"vazquez", sim::GraphGenerator::kVazquez},
+              {"chung_lu", sim::GraphGenerator::kChungLu},
+              {"file", sim::GraphGenerator::kFile}};
+          for (const auto& [name, g] : names) {
+            if (std::get<std::string>(v) == name) c.graph.generator = g;
+          }
         });
+    add(flt("graph.homophily", 0.8, 0.0, 1.0, "1",
+            "multi_country: share of home-country follows inside the own language community",
+            "McPherson, Smith-Lovin & Cook 2001, Annu. Rev. Sociol. 27:415"),
+        DIPSIM_BIND(c.graph.homophily));
+    add(flt("graph.attractiveness_exponent", 2.5, 0.0, 100.0, "1",
+            "multi_country: power-law exponent of citizens' attractiveness, i.e. of the in-degree "
+            "tail (0 = all equally attractive; otherwise > 1); chung_lu: degree exponent"),
+        DIPSIM_BIND(c.graph.attractiveness_exponent));
+    add(flt("graph.attractiveness_cutoff", 0.0, 0.0, 1e12, "1",
+            "largest / smallest attractiveness (0 = no cut-off); chung_lu: largest weight"),
+        DIPSIM_BIND(c.graph.attractiveness_cutoff));
+    add(flt("graph.activity_exponent", 0.0, 0.0, 100.0, "1",
+            "multi_country: power-law exponent of how many accounts citizens follow (0 = all "
+            "about mean_following; otherwise > 2)"),
+        DIPSIM_BIND(c.graph.activity_exponent));
+    add(flt("graph.triadic_closure", 0.0, 0.0, 1.0, "1",
+            "multi_country: share of follows made by closing a triangle; holme_kim: triad "
+            "formation probability (clustering)",
+            "Holme & Kim 2002, Phys. Rev. E 65:026107"),
+        DIPSIM_BIND(c.graph.triadic_closure));
+    add(integer("graph.m", 0, 0, 1024, "links",
+                "barabasi_albert, price, holme_kim, vazquez: links per new node (0: from "
+                "mean_following)"),
+        DIPSIM_BIND(c.graph.m));
+    add(flt("graph.walk_probability", 0.5, 0.0, 1.0, "1",
+            "vazquez: probability of following each neighbour met on the random walk",
+            "Vazquez 2003, Phys. Rev. E 67:056104"),
+        DIPSIM_BIND(c.graph.walk_probability));
+    add(flt("graph.price_attractiveness", 1.0, 1e-9, 1e6, "1",
+            "price: initial attractiveness a (in-degree exponent 2 + a/m)",
+            "Price 1976, J. Am. Soc. Inf. Sci. 27:292"),
+        DIPSIM_BIND(c.graph.price_attractiveness));
+    add(text("graph.file", "",
+             "file: the graph's path (relative to the scenario file); its nodes become the "
+             "citizens (citizens.count and internet_penetration are then ignored: all are online)"),
+        DIPSIM_BIND(c.graph.file));
+    add(choice("graph.format", "auto", {"auto", "edge_list", "gml", "graphml"},
+               "file: format (auto: by extension .gml, .graphml, else edge list)"),
+        [](sim::SimConfig& c, std::size_t, const Value& v, const ResolvedScenario&) {
+          std::string f = std::get<std::string>(v);
+          if (f == "auto") {
+            const std::string ext = std::filesystem::path(c.graph.file).extension().string();
+            f = ext == ".gml" ? "gml" : ext == ".graphml" ? "graphml" : "edge_list";
+          }
+          c.graph.format = f == "gml"       ? sim::GraphFileFormat::kGml
+                           : f == "graphml" ? sim::GraphFileFormat::kGraphml
+                                            : sim::GraphFileFormat::kEdgeList;
+        });
+    add(flag("graph.directed", true,
+             "file (edge list): each line u v is a follow u -> v; false: a mutual follow"),
+        DIPSIM_BIND(c.graph.directed));
+    add(flag("graph.one_based", false, "file (edge list): node ids start at 1"),
+        DIPSIM_BIND(c.graph.one_based));
+    add(text("graph.country_attribute", "",
+             "file (GML, GraphML): node attribute giving the country: a country name, or an "
+             "integer index into countries (empty: countries by population share in node order)"),
+        DIPSIM_BIND(c.graph.country_attribute));
+    add(text("graph.community_attribute", "",
+             "file (GML, GraphML): node attribute giving the community"),
+        DIPSIM_BIND(c.graph.community_attribute));
     add(flt("graph.mean_following", 30.0, 0.0, 100'000.0, "accounts",
             "mean number of citizens an online citizen follows"),
         DIPSIM_BIND(c.graph.mean_following));
     add(flt("graph.home_share", 0.85, 0.0, 1.0, "1",
-            "share of follows inside the citizen's own country (country homophily)"),
+            "share of follows inside the citizen's own country (multi_country, random_follow)"),
         DIPSIM_BIND(c.graph.home_share));
 
     // --- citizens -----------------------------------------------------------------------------
@@ -445,6 +522,25 @@ const std::vector<Row>& rows() {
           for (const auto& [name, share] : m) {
             out.emplace_back(static_cast<std::uint8_t>(language_index(c, name)), share / sum);
           }
+        });
+    add(float_map("countries[].follow_shares", 0.0, 1.0, "1",
+                  "multi_country: shares of this country's follows going to each country, "
+                  "{COUNTRY: share} summing to 1 (a row of the mixing matrix; default: "
+                  "graph.home_share at home, the rest spread evenly)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          if (c.graph.follow_shares.size() < r.list_size("countries")) {
+            c.graph.follow_shares.resize(r.list_size("countries"));
+          }
+          if (std::get<FloatMap>(v).empty()) return;
+          const std::string key = indexed("countries", i, ".follow_shares");
+          auto row = dense_map(v, record_names(r, "countries"), 0.0, "country", r, key);
+          const double sum = std::accumulate(row.begin(), row.end(), 0.0);
+          if (std::fabs(sum - 1.0) > 1e-6) {
+            throw core::Error(core::ErrorKind::kInput,
+                              "expected shares summing to 1, got " + std::to_string(sum),
+                              r.location(key));
+          }
+          c.graph.follow_shares[i] = std::move(row);
         });
     add(flt("countries[].media_literacy", 0.5, 0.0, 1.0, "1",
             "mean media literacy: how strongly citizens discount low-quality items"),
@@ -1032,6 +1128,22 @@ sim::SimConfig to_sim_config(const ResolvedScenario& r) {
 
 LoadedScenario load_dipsim_scenario(const std::filesystem::path& file, const LoadOptions& options) {
   LoadedScenario out{load_scenario(file, scenario_schema(), options), {}};
+  // graph.file is relative to the file that set it (the working folder for --set); the resolved
+  // scenario keeps the absolute path so that a run file's scenario works from anywhere.
+  auto& resolved = out.resolved;
+  const auto at = resolved.index_.find("graph.file");
+  if (at != resolved.index_.end()) {
+    auto& value = std::get<std::string>(resolved.entries_[at->second].second);
+    if (!value.empty() && std::filesystem::path(value).is_relative()) {
+      const auto origin = resolved.origins_.find("graph.file");
+      std::filesystem::path base = std::filesystem::current_path();
+      if (origin != resolved.origins_.end() && origin->second.file != "--set" &&
+          origin->second.file != "(default)") {
+        base = std::filesystem::absolute(std::filesystem::path(origin->second.file)).parent_path();
+      }
+      value = std::filesystem::weakly_canonical(base / value).string();
+    }
+  }
   out.config = to_sim_config(out.resolved);
   return out;
 }

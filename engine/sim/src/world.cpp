@@ -13,7 +13,8 @@
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/rng.hpp"
-#include "dipsim/graph/random_follow.hpp"
+#include "dipsim/graph/generators.hpp"
+#include "dipsim/graph/graph_io.hpp"
 #include "dipsim/model/streams.hpp"
 
 namespace dipsim::sim {
@@ -47,20 +48,266 @@ std::size_t World::official_count(std::uint8_t state) const {
 
 namespace {
 
-void init_citizens(World& w) {
+// Who the citizens are before their traits are drawn: country, online flag and (when the graph
+// generator decides it) language, per citizen; plus the citizen-citizen follow edges.
+struct CitizenLayout {
+  std::vector<std::uint16_t> country;
+  std::vector<std::uint8_t> online;
+  std::vector<std::uint8_t> language;   ///< empty: drawn from the country's language shares
+  std::vector<std::uint32_t> community;  ///< empty: the country index
+  std::vector<graph::Edge> edges;       ///< citizen -> citizen follows (ids are citizen ids)
+};
+
+graph::MultiCountrySpec multi_country_spec(const SimConfig& cfg) {
+  graph::MultiCountrySpec spec;
+  spec.num_citizens = cfg.model.citizens.count;
+  spec.countries.clear();
+  for (const auto& c : cfg.model.countries) {
+    graph::CountrySpec cs;
+    cs.population_share = c.population_share;
+    cs.internet_penetration = c.internet_penetration;
+    cs.community_shares.clear();
+    for (const auto& lang : c.languages) cs.community_shares.push_back(lang.second);
+    spec.countries.push_back(cs);
+  }
+  spec.mean_following = cfg.graph.mean_following;
+  spec.activity_exponent = cfg.graph.activity_exponent;
+  spec.homophily = cfg.graph.homophily;
+  spec.cross_country_share = cfg.model.countries.size() > 1 ? 1.0 - cfg.graph.home_share : 0.0;
+  bool any_row = false;
+  for (const auto& row : cfg.graph.follow_shares) any_row = any_row || !row.empty();
+  if (any_row) {
+    // Rows left empty follow home_share (the rest spread evenly over the other countries).
+    const std::size_t k = cfg.model.countries.size();
+    for (std::size_t c = 0; c < k; ++c) {
+      std::vector<double> row = c < cfg.graph.follow_shares.size() ? cfg.graph.follow_shares[c]
+                                                                   : std::vector<double>{};
+      if (row.empty()) {
+        row.assign(k, k > 1 ? (1.0 - cfg.graph.home_share) / static_cast<double>(k - 1) : 0.0);
+        row[c] = k > 1 ? cfg.graph.home_share : 1.0;
+      }
+      spec.cross_country_matrix.push_back(std::move(row));
+    }
+  }
+  spec.attractiveness_exponent = cfg.graph.attractiveness_exponent;
+  spec.attractiveness_cutoff = cfg.graph.attractiveness_cutoff;
+  spec.triadic_closure = cfg.graph.triadic_closure;
+  spec.seed = cfg.run.seed;
+  spec.stream = model::stream::kGraph;
+  return spec;
+}
+
+// Countries by population share, in id order; online by penetration (keyed draws).
+void default_layout(const SimConfig& cfg, CitizenLayout& l, std::vector<std::uint32_t>& per_country) {
+  const std::uint32_t n = cfg.model.citizens.count;
+  l.country.assign(n, 0);
+  NodeId v = 0;
+  for (std::size_t c = 0; c < per_country.size(); ++c) {
+    std::fill_n(l.country.begin() + v, per_country[c], static_cast<std::uint16_t>(c));
+    v += per_country[c];
+  }
+  l.online.assign(n, 0);
+  for (NodeId i = 0; i < n; ++i) {
+    core::CounterRng rng(cfg.run.seed, model::stream::kInit, i, 1);
+    l.online[i] = rng.uniform() < cfg.model.countries[l.country[i]].internet_penetration ? 1 : 0;
+  }
+}
+
+std::vector<NodeId> online_ids(const CitizenLayout& l) {
+  std::vector<NodeId> ids;
+  for (NodeId i = 0; i < l.online.size(); ++i) {
+    if (l.online[i]) ids.push_back(i);
+  }
+  return ids;
+}
+
+// Maps a single-population generator's nodes 0..k-1 onto the online citizens.
+void map_edges(std::vector<graph::Edge> edges, const std::vector<NodeId>& ids,
+               std::vector<graph::Edge>& out) {
+  out.reserve(out.size() + edges.size());
+  for (const auto& e : edges) out.push_back({ids[e.from], ids[e.to]});
+}
+
+std::uint32_t links_per_node(const GraphConfig& g, double per_node_edges) {
+  if (g.m > 0) return g.m;
+  return static_cast<std::uint32_t>(std::max(1.0, std::round(per_node_edges)));
+}
+
+CitizenLayout lay_out_citizens(SimConfig& cfg, std::vector<std::uint32_t>& per_country) {
+  CitizenLayout l;
+  const auto& g = cfg.graph;
+  std::vector<double> shares;
+  for (const auto& c : cfg.model.countries) shares.push_back(c.population_share);
+  if (g.generator == GraphGenerator::kFile) {
+    graph::LoadedGraph loaded;
+    if (g.format == GraphFileFormat::kEdgeList) {
+      graph::EdgeListOptions o;
+      o.directed = g.directed;
+      o.one_based = g.one_based;
+      o.build.build_followers = false;
+      loaded = graph::read_edge_list(g.file, o);
+    } else {
+      graph::NodeAttributeOptions o;
+      o.country_attribute = g.country_attribute;
+      o.community_attribute = g.community_attribute;
+      o.build.build_followers = false;
+      loaded = g.format == GraphFileFormat::kGml ? graph::read_gml(g.file, o)
+                                                 : graph::read_graphml(g.file, o);
+    }
+    const NodeId n = loaded.graph.num_nodes();
+    cfg.model.citizens.count = n;  // the file's nodes are the citizens
+    per_country = apportion(n, shares);
+    default_layout(cfg, l, per_country);
+    if (!g.country_attribute.empty()) {
+      // Country codes: string values by country name, integer values as country indices.
+      const std::size_t k = cfg.model.countries.size();
+      for (NodeId v = 0; v < n; ++v) {
+        const std::uint16_t code = loaded.graph.country[v];
+        std::size_t country = code;
+        if (!loaded.country_names.empty()) {
+          const std::string& name = loaded.country_names.at(code);
+          country = k;
+          for (std::size_t c = 0; c < k; ++c) {
+            if (cfg.model.countries[c].name == name) country = c;
+          }
+          if (country == k) {
+            throw core::Error(core::ErrorKind::kInput,
+                              "node attribute " + g.country_attribute + " = \"" + name +
+                                  "\" names no country of the scenario",
+                              core::InputLocation{g.file, 0, 0, "graph.country_attribute"});
+          }
+        } else if (country >= k) {
+          throw core::Error(core::ErrorKind::kInput,
+                            "node attribute " + g.country_attribute + " = " +
+                                std::to_string(code) + " is not a country index in [0, " +
+                                std::to_string(k) + ")",
+                            core::InputLocation{g.file, 0, 0, "graph.country_attribute"});
+        }
+        l.country[v] = static_cast<std::uint16_t>(country);
+      }
+      per_country.assign(k, 0);
+      for (NodeId v = 0; v < n; ++v) ++per_country[l.country[v]];
+    }
+    std::fill(l.online.begin(), l.online.end(), std::uint8_t{1});  // they are on the platform
+    if (!g.community_attribute.empty()) l.community = loaded.graph.community;
+    l.edges = graph::edges_of(loaded.graph.following, false);
+    return l;
+  }
+  if (g.generator == GraphGenerator::kMultiCountry) {
+    const graph::MultiCountrySpec spec = multi_country_spec(cfg);
+    spec.validate("graph");
+    const graph::Population pop = graph::make_population(spec);
+    l.country = pop.country;
+    l.online = pop.online;
+    l.community = pop.community;
+    l.language.resize(pop.num_citizens());
+    for (NodeId v = 0; v < pop.num_citizens(); ++v) {
+      const std::uint16_t k = pop.country[v];
+      const std::size_t local = pop.community[v] - pop.country_first_community[k];
+      l.language[v] = cfg.model.countries[k].languages[local].first;
+    }
+    per_country.assign(cfg.model.countries.size(), 0);
+    for (std::size_t k = 0; k < per_country.size(); ++k) {
+      per_country[k] = pop.country_begin[k + 1] - pop.country_begin[k];
+    }
+    l.edges = graph::multi_country_edges(spec, pop);
+    return l;
+  }
+  per_country = apportion(cfg.model.citizens.count, shares);
+  default_layout(cfg, l, per_country);
+  const std::vector<NodeId> ids = online_ids(l);
+  const auto n = static_cast<NodeId>(ids.size());
+  const double m = g.mean_following;
+  const std::uint64_t seed = cfg.run.seed;
+  const std::uint32_t stream = model::stream::kGraph;
+  switch (g.generator) {
+    case GraphGenerator::kComplete: {
+      if (ids.size() > 20'000) {
+        throw core::Error(core::ErrorKind::kResource,
+                          "a complete graph of " + std::to_string(ids.size()) +
+                              " online citizens would have " +
+                              std::to_string(ids.size() * (ids.size() - 1)) +
+                              " follow edges; expected at most 20000 online citizens for "
+                              "graph.generator: complete",
+                          core::InputLocation{"", 0, 0, "graph.generator"});
+      }
+      l.edges.reserve(ids.size() * (ids.size() - 1));
+      for (NodeId u : ids) {
+        for (NodeId v : ids) {
+          if (u != v) l.edges.push_back({u, v});
+        }
+      }
+      break;
+    }
+    case GraphGenerator::kErdosRenyi: {
+      graph::ErdosRenyiSpec spec{n, graph::ErdosRenyiSpec::p_for_mean_degree(n, m), true, seed,
+                                 stream};
+      map_edges(graph::erdos_renyi_edges(spec), ids, l.edges);
+      break;
+    }
+    case GraphGenerator::kBarabasiAlbert: {
+      graph::BarabasiAlbertSpec spec{n, links_per_node(g, m / 2), seed, stream};
+      spec.validate("graph");
+      map_edges(graph::barabasi_albert_edges(spec), ids, l.edges);
+      break;
+    }
+    case GraphGenerator::kPrice: {
+      graph::PriceSpec spec{n, links_per_node(g, m), g.price_attractiveness, seed, stream};
+      spec.validate("graph");
+      map_edges(graph::price_edges(spec), ids, l.edges);
+      break;
+    }
+    case GraphGenerator::kHolmeKim: {
+      graph::HolmeKimSpec spec{n, links_per_node(g, m / 2), g.triadic_closure, seed, stream};
+      spec.validate("graph");
+      map_edges(graph::holme_kim_edges(spec), ids, l.edges);
+      break;
+    }
+    case GraphGenerator::kVazquez: {
+      graph::VazquezSpec spec{n, links_per_node(g, m), g.walk_probability, seed, stream};
+      spec.validate("graph");
+      map_edges(graph::vazquez_edges(spec), ids, l.edges);
+      break;
+    }
+    case GraphGenerator::kChungLu: {
+      graph::PowerLawWeightSpec w;
+      w.num_nodes = n;
+      w.exponent = g.attractiveness_exponent > 1.0 ? g.attractiveness_exponent : 2.5;
+      w.max_weight = g.attractiveness_cutoff;
+      w.mean = m;
+      w.seed = seed;
+      w.stream = stream + 100;
+      graph::ChungLuSpec spec;
+      spec.weights = graph::power_law_weights(w);
+      spec.directed = true;
+      spec.seed = seed;
+      spec.stream = stream;
+      map_edges(graph::chung_lu_edges(spec), ids, l.edges);
+      break;
+    }
+    case GraphGenerator::kRandomFollow:
+    default: {
+      graph::RandomFollowSpec spec;
+      spec.members_by_country.resize(cfg.model.countries.size());
+      for (NodeId i : ids) spec.members_by_country[l.country[i]].push_back(i);
+      spec.mean_following = m;
+      spec.home_share = g.home_share;
+      spec.seed = seed;
+      spec.stream = stream;
+      l.edges = graph::random_follow_edges(spec);
+      break;
+    }
+  }
+  return l;
+}
+
+void init_citizens(World& w, const CitizenLayout& layout) {
   const auto& cfg = w.config;
   const auto& cc = cfg.model.citizens;
   const auto num_states = static_cast<std::uint32_t>(cfg.model.states.size());
-  std::vector<double> shares;
-  for (const auto& c : cfg.model.countries) shares.push_back(c.population_share);
-  w.country_population = apportion(cc.count, shares);
   w.citizens.resize(cc.count, num_states);
-  NodeId v = 0;
-  for (std::size_t c = 0; c < w.country_population.size(); ++c) {
-    std::fill_n(w.citizens.country.begin() + v, w.country_population[c],
-                static_cast<std::uint16_t>(c));
-    v += w.country_population[c];
-  }
+  w.citizens.country = layout.country;
+  w.citizens.online = layout.online;
   w.country_language.clear();
   for (const auto& c : cfg.model.countries) {
     const auto main =
@@ -74,9 +321,7 @@ void init_citizens(World& w) {
         for (NodeId i = r.begin(); i != r.end(); ++i) {
           core::CounterRng rng(cfg.run.seed, model::stream::kInit, i, 0);
           const auto& country = cfg.model.countries[z.country[i]];
-          z.online[i] = rng.uniform() < country.internet_penetration ? 1 : 0;
-          for (std::uint32_t s = 0; s < num_states; ++s) {
-            const double base = country.baseline_attitude[s];
+          for (std::uint32_t s = 0; s < num_states; ++s) {            const double base = country.baseline_attitude[s];
             const double spread = country.attitude_spread;
             double a;
             switch (country.attitude_distribution) {
@@ -108,7 +353,7 @@ void init_citizens(World& w) {
               rng.clamped_normal(cc.susceptibility_mean, cc.susceptibility_sd, 0.0, 1.0));
           z.literacy[i] = static_cast<float>(
               rng.clamped_normal(country.media_literacy, cc.literacy_sd, 0.0, 1.0));
-          // Language: by the country's shares (inverse CDF of one uniform).
+          // Language: from the graph's language community, else by the country's shares.
           double u = rng.uniform(), acc = 0.0;
           z.language[i] = country.languages.empty() ? 0 : country.languages.back().first;
           for (const auto& [lang, share] : country.languages) {
@@ -118,6 +363,7 @@ void init_citizens(World& w) {
               break;
             }
           }
+          if (!layout.language.empty()) z.language[i] = layout.language[i];
         }
       });
   w.country_online.assign(w.country_population.size(), 0);
@@ -246,43 +492,11 @@ void infiltrate(World& w, std::vector<graph::Edge>& edges,
   }
 }
 
-void init_graph(World& w) {
+void init_graph(World& w, std::vector<graph::Edge> edges,
+                const std::vector<std::uint32_t>& community) {
   const auto& cfg = w.config;
   const auto& z = w.citizens;
   const NodeId num_nodes = w.bots.first_node + static_cast<NodeId>(w.bots.size());
-  graph::RandomFollowSpec spec;
-  spec.members_by_country.resize(cfg.model.countries.size());
-  for (NodeId i = 0; i < z.count; ++i) {
-    if (z.online[i]) spec.members_by_country[z.country[i]].push_back(i);
-  }
-  spec.mean_following = cfg.graph.mean_following;
-  spec.home_share = cfg.graph.home_share;
-  spec.seed = cfg.run.seed;
-  spec.stream = model::stream::kGraph;
-  std::vector<graph::Edge> edges;
-  if (cfg.graph.generator == GraphGenerator::kComplete) {
-    std::vector<NodeId> online;
-    for (NodeId i = 0; i < z.count; ++i) {
-      if (z.online[i]) online.push_back(i);
-    }
-    if (online.size() > 20'000) {
-      throw core::Error(core::ErrorKind::kResource,
-                        "a complete graph of " + std::to_string(online.size()) +
-                            " online citizens would have " +
-                            std::to_string(online.size() * (online.size() - 1)) +
-                            " follow edges; expected at most 20000 online citizens for "
-                            "graph.generator: complete",
-                        core::InputLocation{"", 0, 0, "graph.generator"});
-    }
-    edges.reserve(online.size() * (online.size() - 1));
-    for (NodeId u : online) {
-      for (NodeId v : online) {
-        if (u != v) edges.push_back({u, v});
-      }
-    }
-  } else {
-    edges = graph::random_follow_edges(spec);
-  }
 
   // Online citizens follow accounts: each state's ministry with probability ministry_reach, its
   // embassy in their own country with probability embassy_reach, each outlet of their country
@@ -328,6 +542,7 @@ void init_graph(World& w) {
   std::copy(z.country.begin(), z.country.end(), w.graph.country.begin());
   w.graph.community.assign(num_nodes, 0);
   for (NodeId i = 0; i < z.count; ++i) w.graph.community[i] = z.country[i];
+  if (!community.empty()) std::copy(community.begin(), community.end(), w.graph.community.begin());
   w.graph.kind.assign(num_nodes, graph::NodeKind::kCitizen);
   for (const auto& p : w.posters) {
     w.graph.kind[p.node] =
@@ -355,13 +570,12 @@ void init_influencers(World& w) {
     for (NodeId u : w.graph.following.row(v)) ++in_degree[u];
   }
   std::vector<std::vector<NodeId>> top(cfg.model.countries.size());
-  NodeId begin = 0;
+  std::vector<std::vector<NodeId>> online_by_country(cfg.model.countries.size());
+  for (NodeId v = 0; v < z.count; ++v) {
+    if (z.online[v]) online_by_country[z.country[v]].push_back(v);
+  }
   for (std::size_t c = 0; c < cfg.model.countries.size(); ++c) {
-    const NodeId end = begin + w.country_population[c];
-    std::vector<NodeId> candidates;
-    for (NodeId v = begin; v < end; ++v) {
-      if (z.online[v]) candidates.push_back(v);
-    }
+    std::vector<NodeId>& candidates = online_by_country[c];
     const std::size_t k =
         std::min<std::size_t>(cfg.model.countries[c].influencers, candidates.size());
     std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
@@ -371,7 +585,6 @@ void init_influencers(World& w) {
     candidates.resize(k);
     for (NodeId v : candidates) w.graph.kind[v] = graph::NodeKind::kInfluencer;
     top[c] = std::move(candidates);
-    begin = end;
   }
   w.country_influencers.clear();
   for (const auto& t : top) w.country_influencers.push_back(static_cast<std::uint32_t>(t.size()));
@@ -463,9 +676,10 @@ World build_world(const SimConfig& config) {
   World w;
   w.config = config;
   complete_config(w.config);
-  init_citizens(w);
+  CitizenLayout layout = lay_out_citizens(w.config, w.country_population);
+  init_citizens(w, layout);
   init_accounts(w);
-  init_graph(w);
+  init_graph(w, std::move(layout.edges), layout.community);
   init_influencers(w);
   w.items.reset(w.graph.num_nodes());
   return w;
