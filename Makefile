@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build demo test test-cpp test-python docs build-asan test-asan build-tsan test-tsan clean
+.PHONY: all setup build demo test docs bench build-asan test-asan build-tsan test-tsan clean
 
 all: build
 
@@ -23,6 +23,13 @@ demo: build
 test: build
 	ctest --preset release -j $(JOBS)
 	DIPSIM=$(abspath $(DIPSIM)) $(PY) -m pytest -q tests/python
+
+# Micro-benchmarks (Google Benchmark): graph generation and the campaign step at 1M citizens,
+# plus the graph peers (networkx, igraph, graph-tool) side by side. Prints tables; takes minutes.
+bench: build
+	build/release/benchmarks/bench_graph --benchmark_counters_tabular=true
+	build/release/benchmarks/bench_sim --benchmark_counters_tabular=true
+	$(PY) benchmarks/graph/peers.py
 
 # Regenerates docs/scenario-reference.md from the parameter table.
 docs: build
