@@ -10,6 +10,8 @@
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
+#include <limits>
+
 #include "dipsim/sim/simulation.hpp"
 
 using namespace dipsim;
@@ -40,6 +42,18 @@ sim::SimConfig bench_config(std::uint32_t citizens) {
   o.name = "news";
   o.country = 0;
   c.model.outlets = {o};
+  // An adversary: 0.1% of citizens are bots infiltrating country 0, with moderation on.
+  model::BotNetworkConfig bots;
+  bots.name = "bots";
+  bots.count = citizens / 1000;
+  bots.target_countries = {0};
+  bots.stance = {-0.6, std::numeric_limits<double>::quiet_NaN()};
+  bots.coordination = 0.01;
+  c.model.bots = {bots};
+  c.model.moderation.enabled = true;
+  model::FactCheckerConfig fc;
+  fc.name = "checks";
+  c.model.fact_checkers = {fc};
   return c;
 }
 

@@ -23,6 +23,7 @@
 #include "dipsim/io/run.hpp"
 #include "dipsim/io/run_file.hpp"
 #include "dipsim/sim/metrics.hpp"
+#include "graph_command.hpp"
 
 namespace fs = std::filesystem;
 using namespace dipsim;
@@ -300,6 +301,8 @@ int main(int argc, char** argv) {
       "reference", "print the scenario reference (Markdown) generated from the parameter table");
   reference->add_option("-o,--output", output, "write to this file instead of stdout");
 
+  commands::add_graph_command(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -321,6 +324,7 @@ int main(int argc, char** argv) {
     if (*info) return cmd_info(file);
     if (*reference) return cmd_reference(output);
     if (*report) return cmd_report(report->remaining());
+    if (commands::graph_command_parsed()) return commands::run_graph_command(include_dirs());
   } catch (const core::Error& e) {
     std::fprintf(stderr, "dipsim: error: %s\n", e.what());
     return core::exit_code(e.kind());

@@ -1,4 +1,4 @@
-// GML reader; see graph_io.hpp.
+// GML reader and writer; see graph_io.hpp.
 //
 // How: a small tokenizer (keys, integers, reals, quoted strings, brackets; `#` comments) with line
 // and column tracking, and a recursive-descent reader of `graph [ ... ]` that keeps node ids,
@@ -10,7 +10,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <limits>
+#include <ostream>
+#include <string>
 #include <unordered_map>
 
 #include "dipsim/core/text.hpp"
@@ -395,6 +398,50 @@ LoadedGraph parse_gml(std::string_view text, std::string_view source_name,
 LoadedGraph read_gml(const std::filesystem::path& path, const GmlOptions& options) {
   const std::string text = detail::read_whole_file(path);
   return parse_gml(text, path.string(), options);
+}
+
+void write_gml(const FollowGraph& graph, std::ostream& out) {
+  out << "Creator \"dipsim\"\n"
+         "graph [\n"
+         "  comment \"dipsim follow graph: an edge u -> v means u follows v\"\n"
+         "  directed 1\n";
+  std::string buffer;
+  auto flush = [&] {
+    out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    buffer.clear();
+  };
+  const NodeId n = graph.num_nodes();
+  for (NodeId v = 0; v < n; ++v) {
+    const std::string id = std::to_string(v);
+    buffer += "  node [ id " + id + " label \"n" + id + "\" country " +
+              std::to_string(graph.country.empty() ? 0 : graph.country[v]) + " community " +
+              std::to_string(graph.community.empty() ? 0 : graph.community[v]) + " kind \"" +
+              std::string(to_string(graph.kind[v])) + "\" ]\n";
+    if (buffer.size() > (1 << 20)) flush();
+  }
+  const NodeId rows = graph.following.num_nodes();
+  for (NodeId u = 0; u < rows; ++u) {
+    for (NodeId v : graph.following.row(u)) {
+      buffer += "  edge [ source " + std::to_string(u) + " target " + std::to_string(v) + " ]\n";
+      if (buffer.size() > (1 << 20)) flush();
+    }
+  }
+  buffer += "]\n";
+  flush();
+}
+
+void write_gml(const FollowGraph& graph, const std::filesystem::path& path) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    throw core::Error(core::ErrorKind::kIo, "cannot open file for writing",
+                      core::InputLocation{path.string(), 0, 0, ""});
+  }
+  write_gml(graph, out);
+  out.flush();
+  if (!out) {
+    throw core::Error(core::ErrorKind::kIo, "write error",
+                      core::InputLocation{path.string(), 0, 0, ""});
+  }
 }
 
 std::optional<NodeKind> parse_node_kind(std::string_view name) {

@@ -23,7 +23,8 @@ constexpr const char* kKindLegend =
 
 [[noreturn]] void bad_file(const fs::path& path, const std::string& key,
                            const std::string& message) {
-  throw core::Error(core::ErrorKind::kInput, message, core::InputLocation{path.string(), 0, 0, key});
+  throw core::Error(core::ErrorKind::kInput, message,
+                    core::InputLocation{path.string(), 0, 0, key});
 }
 
 /// A 1-D dataset in `group` attached to the dimension `scale`.
@@ -127,9 +128,8 @@ GraphFile read_checked(const fs::path& path) {
   for (std::uint64_t v = 0; v < n; ++v) {
     if (csr.offsets[v + 1] < csr.offsets[v]) {
       bad_file(path, "following/offsets",
-               "expected non-decreasing offsets, got " + std::to_string(csr.offsets[v]) +
-                   " then " + std::to_string(csr.offsets[v + 1]) + " at node " +
-                   std::to_string(v));
+               "expected non-decreasing offsets, got " + std::to_string(csr.offsets[v]) + " then " +
+                   std::to_string(csr.offsets[v + 1]) + " at node " + std::to_string(v));
     }
   }
   for (std::uint64_t e = 0; e < m; ++e) {
@@ -197,7 +197,9 @@ void write_graph_file(const fs::path& path, const graph::FollowGraph& graph,
                                          "targets[offsets[u]:offsets[u+1]]"));
     const h5::Dataset offset_dim = h5::create_dimension(following, "offset", n + hsize_t{1}, false);
     const h5::Dataset edge_dim = h5::create_dimension(following, "edge", csr.num_edges(), false);
-    write_column<std::uint64_t>(following, "offsets", csr.offsets, offset_dim, data_options);
+    const std::vector<EdgeId> no_rows{0};  // an unbuilt CSR of an empty graph
+    write_column<std::uint64_t>(following, "offsets", csr.offsets.empty() ? no_rows : csr.offsets,
+                                offset_dim, data_options);
     write_column<std::uint32_t>(following, "targets", csr.targets, edge_dim, data_options);
   }
   {

@@ -84,6 +84,7 @@ void assign(model::Infiltration& f, const Value& v) {
       : s == "hubs"           ? model::Infiltration::kHubs
       : s == "susceptible"    ? model::Infiltration::kSusceptible
       : s == "least_literate" ? model::Infiltration::kLeastLiterate
+      : s == "community"      ? model::Infiltration::kCommunity
                               : model::Infiltration::kCountry;
 }
 void assign(model::EventKind& f, const Value& v) {
@@ -756,8 +757,11 @@ const std::vector<Row>& rows() {
                 resolve_name(name, record_names(r, "states"), "state", r, key, key));
           }
         });
-    add(integer("bots[].count", 100, 0, 100'000'000, "bots", "number of bots"),
+    add(integer("bots[].count", 100, 0, 100'000'000, "bots", "number of bots (0: use share)"),
         DIPSIM_BIND(c.model.bots[i].count));
+    add(flt("bots[].share", 0.0, 0.0, 1.0, "1",
+            "bots as a share of citizens.count, used when count is 0"),
+        DIPSIM_BIND(c.model.bots[i].share));
     {
       ParamSpec p;
       p.path = "bots[].target_countries";
@@ -791,10 +795,11 @@ const std::vector<Row>& rows() {
           }
         });
     add(choice("bots[].infiltration", "country",
-               {"random", "hubs", "country", "susceptible", "least_literate"},
+               {"random", "hubs", "country", "community", "susceptible", "least_literate"},
                "whom bots send follow requests: random citizens anywhere, the best-followed "
-               "citizens, random citizens of the target countries, or their most susceptible or "
-               "least media-literate citizens"),
+               "citizens, random citizens of the target countries, those of them who speak "
+               "target_language (a community), or their most susceptible or least "
+               "media-literate citizens"),
         DIPSIM_BIND(c.model.bots[i].infiltration));
     add(integer("bots[].follow_requests", 50, 0, 1'000'000, "requests per bot",
                 "follow requests each bot sends"),
@@ -832,6 +837,29 @@ const std::vector<Row>& rows() {
     add(flt("bots[].detectability", 0.5, 0.0, 1.0, "1",
             "mean detectability (per bot: normal with sd 0.15, clamped to [0, 1])"),
         DIPSIM_BIND(c.model.bots[i].detectability));
+    add(text("bots[].target_language", "",
+             "language community targeted by infiltration: community (required for it)"),
+        [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario& r) {
+          const auto& name = std::get<std::string>(v);
+          const std::string key = indexed("bots", i, ".target_language");
+          if (name.empty()) {
+            if (c.model.bots[i].infiltration == model::Infiltration::kCommunity) {
+              throw core::Error(core::ErrorKind::kInput,
+                                "infiltration: community needs target_language, a language "
+                                "named in countries[].languages",
+                                r.location(indexed("bots", i, ".infiltration")));
+            }
+            return;
+          }
+          const std::size_t k = language_index(c, name);
+          if (k >= c.model.languages.size()) {
+            throw core::Error(core::ErrorKind::kInput,
+                              "unknown language " + core::quote(name) +
+                                  "; expected one of: " + core::join(c.model.languages, ", "),
+                              r.location(key));
+          }
+          c.model.bots[i].target_language = static_cast<std::uint8_t>(k);
+        });
     add(text("bots[].language", "",
              "language of bot posts (default: each bot's target country's main language)"),
         [](sim::SimConfig& c, std::size_t i, const Value& v, const ResolvedScenario&) {

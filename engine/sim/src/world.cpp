@@ -53,9 +53,9 @@ namespace {
 struct CitizenLayout {
   std::vector<std::uint16_t> country;
   std::vector<std::uint8_t> online;
-  std::vector<std::uint8_t> language;   ///< empty: drawn from the country's language shares
+  std::vector<std::uint8_t> language;    ///< empty: drawn from the country's language shares
   std::vector<std::uint32_t> community;  ///< empty: the country index
-  std::vector<graph::Edge> edges;       ///< citizen -> citizen follows (ids are citizen ids)
+  std::vector<graph::Edge> edges;        ///< citizen -> citizen follows (ids are citizen ids)
 };
 
 graph::MultiCountrySpec multi_country_spec(const SimConfig& cfg) {
@@ -80,8 +80,8 @@ graph::MultiCountrySpec multi_country_spec(const SimConfig& cfg) {
     // Rows left empty follow home_share (the rest spread evenly over the other countries).
     const std::size_t k = cfg.model.countries.size();
     for (std::size_t c = 0; c < k; ++c) {
-      std::vector<double> row = c < cfg.graph.follow_shares.size() ? cfg.graph.follow_shares[c]
-                                                                   : std::vector<double>{};
+      std::vector<double> row =
+          c < cfg.graph.follow_shares.size() ? cfg.graph.follow_shares[c] : std::vector<double>{};
       if (row.empty()) {
         row.assign(k, k > 1 ? (1.0 - cfg.graph.home_share) / static_cast<double>(k - 1) : 0.0);
         row[c] = k > 1 ? cfg.graph.home_share : 1.0;
@@ -98,7 +98,8 @@ graph::MultiCountrySpec multi_country_spec(const SimConfig& cfg) {
 }
 
 // Countries by population share, in id order; online by penetration (keyed draws).
-void default_layout(const SimConfig& cfg, CitizenLayout& l, std::vector<std::uint32_t>& per_country) {
+void default_layout(const SimConfig& cfg, CitizenLayout& l,
+                    std::vector<std::uint32_t>& per_country) {
   const std::uint32_t n = cfg.model.citizens.count;
   l.country.assign(n, 0);
   NodeId v = 0;
@@ -178,9 +179,8 @@ CitizenLayout lay_out_citizens(SimConfig& cfg, std::vector<std::uint32_t>& per_c
           }
         } else if (country >= k) {
           throw core::Error(core::ErrorKind::kInput,
-                            "node attribute " + g.country_attribute + " = " +
-                                std::to_string(code) + " is not a country index in [0, " +
-                                std::to_string(k) + ")",
+                            "node attribute " + g.country_attribute + " = " + std::to_string(code) +
+                                " is not a country index in [0, " + std::to_string(k) + ")",
                             core::InputLocation{g.file, 0, 0, "graph.country_attribute"});
         }
         l.country[v] = static_cast<std::uint16_t>(country);
@@ -321,7 +321,8 @@ void init_citizens(World& w, const CitizenLayout& layout) {
         for (NodeId i = r.begin(); i != r.end(); ++i) {
           core::CounterRng rng(cfg.run.seed, model::stream::kInit, i, 0);
           const auto& country = cfg.model.countries[z.country[i]];
-          for (std::uint32_t s = 0; s < num_states; ++s) {            const double base = country.baseline_attitude[s];
+          for (std::uint32_t s = 0; s < num_states; ++s) {
+            const double base = country.baseline_attitude[s];
             const double spread = country.attitude_spread;
             double a;
             switch (country.attitude_distribution) {
@@ -414,12 +415,16 @@ void init_accounts(World& w) {
   b.first_node = next;
   for (std::size_t n = 0; n < cfg.model.bots.size(); ++n) {
     const auto& net = cfg.model.bots[n];
+    const auto bot_count =
+        net.count > 0
+            ? net.count
+            : static_cast<std::uint32_t>(std::llround(net.share * cfg.model.citizens.count));
     std::vector<std::uint16_t> targets = net.target_countries;
     if (targets.empty()) {
       targets.resize(cfg.model.countries.size());
       std::iota(targets.begin(), targets.end(), std::uint16_t{0});
     }
-    for (std::uint32_t k = 0; k < net.count; ++k, ++next) {
+    for (std::uint32_t k = 0; k < bot_count; ++k, ++next) {
       core::CounterRng rng(cfg.run.seed, model::stream::kBots, next, 0);
       b.network.push_back(static_cast<std::uint16_t>(n));
       b.target_country.push_back(targets[k % targets.size()]);
@@ -444,6 +449,10 @@ void infiltrate(World& w, std::vector<graph::Edge>& edges,
     std::vector<NodeId> everyone;
     for (NodeId v = 0; v < z.count; ++v) {
       if (!z.online[v]) continue;
+      if (net.infiltration == model::Infiltration::kCommunity &&
+          z.language[v] != net.target_language) {
+        continue;
+      }
       pool[z.country[v]].push_back(v);
       everyone.push_back(v);
     }

@@ -307,3 +307,25 @@ TEST(Checkpoint, RestoreRejectsAStateOfAnotherWorld) {
   Simulation b(build_world(c));
   EXPECT_THROW(b.restore_state(saved), core::Error);
 }
+
+TEST(Adversaries, CommunityInfiltrationReachesOnlyThatLanguageAndShareSetsTheSize) {
+  SimConfig c = attacked();
+  c.model.languages = {"la", "lb"};
+  c.model.countries[0].languages = {{0, 0.5}, {1, 0.5}};
+  c.model.bots[0].count = 0;
+  c.model.bots[0].share = 0.01;  // 30 of 3000 citizens
+  c.model.bots[0].infiltration = model::Infiltration::kCommunity;
+  c.model.bots[0].target_language = 1;
+  const World w = build_world(c);
+  ASSERT_EQ(w.bots.size(), 30u);
+  std::size_t followers = 0;
+  for (NodeId v = 0; v < w.citizens.count; ++v) {
+    for (NodeId u : w.graph.following.row(v)) {
+      if (u >= w.bots.first_node) {
+        ++followers;
+        ASSERT_EQ(w.citizens.language[v], 1) << "citizen " << v << " outside the community";
+      }
+    }
+  }
+  EXPECT_GT(followers, 300u);  // 30 bots x 100 requests x 0.2 follow-back = 600 expected
+}

@@ -1,5 +1,4 @@
-// Reading and writing follow graphs: SNAP-style edge lists, GML and GraphML readers, and edge-list
-// and GraphML writers.
+// Reading and writing follow graphs: SNAP-style edge lists, GML and GraphML readers and writers.
 //
 // Id mapping (documented, deterministic): node ids in a file become dense ids 0..n-1.
 //   - Edge lists: IdMapping::kSorted (default) numbers the distinct ids in ascending order, so a
@@ -103,6 +102,12 @@ void write_edge_list(const FollowGraph& graph, const std::filesystem::path& path
 /// `community` (long) and `kind` (string); read it back with country/community/kind attributes.
 void write_graphml(const FollowGraph& graph, std::ostream& out);
 void write_graphml(const FollowGraph& graph, const std::filesystem::path& path);
+
+/// Writes directed GML (`graph [ directed 1 node [ id 0 label "n0" country 0 community 0 kind
+/// "citizen" ] ... edge [ source 0 target 1 ] ... ]`), one node or edge per line, node ids 0..N-1;
+/// read it back with country/community/kind attributes (networkx: `read_gml(path)`).
+void write_gml(const FollowGraph& graph, std::ostream& out);
+void write_gml(const FollowGraph& graph, const std::filesystem::path& path);
 
 /// Parses a node kind name ("citizen", "official", "outlet", "influencer", "fact_checker", "bot").
 std::optional<NodeKind> parse_node_kind(std::string_view name);

@@ -120,12 +120,15 @@ enum class Infiltration : std::uint8_t {
   kCountry,        ///< to random citizens of the target countries
   kSusceptible,    ///< to the most susceptible citizens of the target countries
   kLeastLiterate,  ///< to the least media-literate citizens of the target countries
+  kCommunity,      ///< to random citizens of the target countries who speak `target_language`
 };
 
 struct BotNetworkConfig {
   std::string name;
-  std::uint8_t sponsor = 0xFF;                  ///< state behind it (0xFF: unknown)
-  std::uint32_t count = 0;                      ///< bots
+  std::uint8_t sponsor = 0xFF;          ///< state behind it (0xFF: unknown)
+  std::uint32_t count = 0;              ///< bots
+  double share = 0.0;                   ///< bots as a share of citizens (used when count is 0)
+  std::uint8_t target_language = 0xFF;  ///< kCommunity: the language community targeted
   std::vector<std::uint16_t> target_countries;  ///< empty: all
   std::vector<double> stance;                   ///< per state; NaN = not a target
   Infiltration infiltration = Infiltration::kCountry;
