@@ -24,8 +24,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <iostream>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,7 +80,7 @@ Format format_of(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (ext == ".txt" || ext == ".edges" || ext == ".tsv" || ext == ".el") return Format::kEdgeList;
+  if (ext == ".txt" || ext == ".edges" || ext == ".tsv") return Format::kEdgeList;
   if (ext == ".gml") return Format::kGml;
   if (ext == ".graphml") return Format::kGraphml;
   if (ext == ".h5" || ext == ".hdf5") return Format::kH5;

@@ -425,12 +425,26 @@ GraphStats describe(const FollowGraph& graph, const DescribeOptions& options) {
 
   // Mixing across countries and communities.
   if (!graph.country.empty() && !graph.community.empty() && graph.country.size() == n) {
+    // Country 0xFFFF marks accounts without a country (e.g. a state's ministry): they are
+    // left out of the country counts and shares.
+    constexpr std::uint16_t kNone = 0xFFFF;
     std::uint16_t max_country = 0;
-    for (std::uint16_t c : graph.country) max_country = std::max(max_country, c);
+    for (std::uint16_t c : graph.country) {
+      if (c != kNone) max_country = std::max(max_country, c);
+    }
     s.num_countries = static_cast<std::uint32_t>(max_country) + 1;
     const std::uint64_t cross_country = count_sum(n, [&](NodeId u) {
       std::uint64_t c = 0;
-      for (NodeId v : out.row(u)) c += graph.country[u] != graph.country[v] ? 1 : 0;
+      if (graph.country[u] == kNone) return c;
+      for (NodeId v : out.row(u)) {
+        c += graph.country[v] != kNone && graph.country[u] != graph.country[v] ? 1 : 0;
+      }
+      return c;
+    });
+    const std::uint64_t with_countries = count_sum(n, [&](NodeId u) {
+      std::uint64_t c = 0;
+      if (graph.country[u] == kNone) return c;
+      for (NodeId v : out.row(u)) c += graph.country[v] != kNone ? 1 : 0;
       return c;
     });
     const std::uint64_t cross_community = count_sum(n, [&](NodeId u) {
@@ -439,7 +453,9 @@ GraphStats describe(const FollowGraph& graph, const DescribeOptions& options) {
       return c;
     });
     if (s.num_edges > 0) {
-      s.cross_country_share = static_cast<double>(cross_country) / static_cast<double>(s.num_edges);
+      s.cross_country_share = with_countries > 0 ? static_cast<double>(cross_country) /
+                                                       static_cast<double>(with_countries)
+                                                 : 0.0;
       s.cross_community_share =
           static_cast<double>(cross_community) / static_cast<double>(s.num_edges);
     }
@@ -450,8 +466,12 @@ GraphStats describe(const FollowGraph& graph, const DescribeOptions& options) {
                         [&](const tbb::blocked_range<NodeId>& r) {
                           auto& mix = local.local();
                           for (NodeId u = r.begin(); u != r.end(); ++u) {
-                            for (NodeId v : out.row(u))
-                              ++mix[graph.country[u] * k + graph.country[v]];
+                            if (graph.country[u] == kNone) continue;
+                            for (NodeId v : out.row(u)) {
+                              if (graph.country[v] != kNone) {
+                                ++mix[graph.country[u] * k + graph.country[v]];
+                              }
+                            }
                           }
                         });
       s.country_mixing.assign(k * k, 0);

@@ -13,6 +13,8 @@
 //     v) (networkx degree_assortativity_coefficient on a DiGraph, x="out", y="in");
 //     `undirected_assortativity`: over both orientations of each projection edge, projection
 //     degrees (networkx on the undirected graph).
+//   - accounts with country 0xFFFF (no country, e.g. a state's ministry) are left out of the
+//     country count, the cross-country share and the country mixing matrix;
 //   - cross_country_share / cross_community_share: share of edges whose endpoints differ in
 //     country / community.
 //   - components: weakly connected (= components of the projection) and strongly connected.
