@@ -10,7 +10,10 @@
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
+#include <cstdlib>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "dipsim/sim/simulation.hpp"
 
@@ -86,11 +89,33 @@ void BM_Step(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_Step)
-    ->ArgsProduct({{1'000'000}, {1, 2}})
-    ->ArgNames({"citizens", "threads"})
-    ->UseRealTime()
-    ->MinTime(2.0)
-    ->Unit(benchmark::kMillisecond);
+// Sizes and thread counts: DIPSIM_BENCH_CITIZENS (default 1000000) and DIPSIM_BENCH_THREADS
+// (default "1,2"), comma-separated, e.g. DIPSIM_BENCH_THREADS=1,2,4,8,16 on a larger machine.
+std::vector<std::int64_t> env_list(const char* name, const char* fallback) {
+  const char* text = std::getenv(name);
+  std::string s = text != nullptr && *text != '\0' ? text : fallback;
+  std::vector<std::int64_t> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const std::size_t comma = s.find(',', pos);
+    out.push_back(std::stoll(s.substr(pos, comma - pos)));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::RegisterBenchmark("BM_Step", BM_Step)
+      ->ArgsProduct(
+          {env_list("DIPSIM_BENCH_CITIZENS", "1000000"), env_list("DIPSIM_BENCH_THREADS", "1,2")})
+      ->ArgNames({"citizens", "threads"})
+      ->UseRealTime()
+      ->MinTime(2.0)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
