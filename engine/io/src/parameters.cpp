@@ -238,6 +238,10 @@ const std::vector<Row>& rows() {
              "write the follow graph's edges into the run file (graph/edge_follower, "
              "graph/edge_followed)"),
         DIPSIM_BIND(c.run.save_edges));
+    add(flag("run.graph_statistics", true,
+             "write the follow graph's statistics (reciprocity, clustering, assortativity, "
+             "components, diameter bound, ...) as attributes of graph/ (costs time on huge graphs)"),
+        DIPSIM_BIND(c.run.graph_statistics));
 
     // --- graph ----------------------------------------------------------------------------
     add(choice("graph.generator", "multi_country",

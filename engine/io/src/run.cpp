@@ -13,6 +13,7 @@
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/version.hpp"
 #include "dipsim/io/checkpoint.hpp"
+#include "dipsim/graph/stats.hpp"
 #include "dipsim/io/hdf5.hpp"
 #include "dipsim/sim/simulation.hpp"
 
@@ -102,6 +103,32 @@ void write_graph_group(RunWriter& out, const sim::World& w) {
       out_degree.empty() ? 0 : *std::max_element(out_degree.begin(), out_degree.end());
   const std::uint64_t max_in =
       in_degree.empty() ? 0 : *std::max_element(in_degree.begin(), in_degree.end());
+  if (w.config.run.graph_statistics) {
+    // The graph layer's statistics (docs/graphs.md); triangles only up to 50M edges (cost).
+    graph::DescribeOptions options;
+    options.clustering = g.num_edges() <= 50'000'000;
+    const graph::GraphStats st = graph::describe(g, options);
+    out.set_attribute("graph", "reciprocity", st.reciprocity);
+    out.set_attribute("graph", "isolated_nodes", static_cast<std::uint64_t>(st.isolated_nodes));
+    out.set_attribute("graph", "assortativity", st.assortativity);
+    out.set_attribute("graph", "undirected_assortativity", st.undirected_assortativity);
+    out.set_attribute("graph", "cross_country_share", st.cross_country_share);
+    out.set_attribute("graph", "cross_community_share", st.cross_community_share);
+    out.set_attribute("graph", "weak_components", static_cast<std::uint64_t>(st.weak_components));
+    out.set_attribute("graph", "largest_weak_component",
+                      static_cast<std::uint64_t>(st.largest_weak_component));
+    out.set_attribute("graph", "strong_components",
+                      static_cast<std::uint64_t>(st.strong_components));
+    out.set_attribute("graph", "largest_strong_component",
+                      static_cast<std::uint64_t>(st.largest_strong_component));
+    out.set_attribute("graph", "diameter_lower_bound",
+                      static_cast<std::uint64_t>(st.diameter_lower_bound));
+    if (options.clustering) {
+      out.set_attribute("graph", "average_clustering", st.average_clustering);
+      out.set_attribute("graph", "transitivity", st.transitivity);
+      out.set_attribute("graph", "triangles", static_cast<std::uint64_t>(st.triangles));
+    }
+  }
   out.set_attribute("graph", "mean_out_degree",
                     g.num_nodes() ? static_cast<double>(g.num_edges()) / g.num_nodes() : 0.0);
   out.set_attribute("graph", "max_out_degree", max_out);
@@ -299,12 +326,13 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     layout.descriptions.emplace_back(m.description);
   }
 
-  // The writer checks the output path before anything expensive happens.
+  // The world is built before the run file exists, so that bad input found while building it
+  // (a malformed graph file, an impossible size) leaves no file behind.
+  sim::Simulation simulation(sim::build_world(cfg));
   RunWriter out(options.output, prov, layout, options.force);
   const std::filesystem::path ckpt = checkpoint_path(out.final_path());
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   try {
-    sim::Simulation simulation(sim::build_world(cfg));
     const auto& world = simulation.world();
     result.num_citizens = world.citizens.count;
     result.num_edges = world.graph.num_edges();

@@ -53,6 +53,7 @@ struct RunConfig {
   std::vector<std::uint32_t> snapshot_steps;  ///< steps after which attitudes are saved
   std::uint32_t snapshot_every = 0;           ///< also every N steps (0 = off)
   bool save_edges = false;  ///< write the follow edges into the run file (graph/edge_*)
+  bool graph_statistics = true;  ///< write the graph's statistics as attributes of graph/
 };
 
 struct SimConfig {
