@@ -15,8 +15,9 @@ __version__ = "0.1.0"
 
 from .load import (RunFileError, check_run, open_cascades, open_graph, open_run,  # noqa: E402
                    open_snapshots, open_table, resolve_run_path, run_info, run_scenario)
-from .summary import (attitude_histogram, cascade_ccdf, final_values,  # noqa: E402
-                      metric_names, paired_difference, time_average, time_to_threshold)
+from .summary import (attitude_histogram, cascade_ccdf, event_windows,  # noqa: E402
+                      final_values, metric_names, paired_difference, time_average,
+                      time_to_threshold)
 from .plots import (plot_arm_comparison, plot_attitude, plot_attitude_histogram,  # noqa: E402
                     plot_cascade_ccdf, plot_favourable_share, plot_metric, plot_metrics_grid)
 from .report import build_report, write_report  # noqa: E402
@@ -25,7 +26,7 @@ __all__ = [
     "RunFileError", "check_run", "resolve_run_path", "open_run", "open_snapshots", "open_graph",
     "open_cascades", "open_table", "run_info", "run_scenario",
     "metric_names", "final_values", "time_average", "time_to_threshold", "paired_difference",
-    "cascade_ccdf", "attitude_histogram",
+    "cascade_ccdf", "attitude_histogram", "event_windows",
     "plot_metric", "plot_attitude", "plot_favourable_share", "plot_metrics_grid",
     "plot_cascade_ccdf", "plot_attitude_histogram", "plot_arm_comparison",
     "build_report", "write_report",

@@ -360,3 +360,47 @@ def attitude_histogram(snapshots: xr.Dataset, step: int | Sequence[int] | None =
                     part.insert(2, "country", country)
                 rows.append(part)
     return pd.concat(rows, ignore_index=True)
+
+
+def event_windows(ds: xr.Dataset, events: pd.DataFrame, metrics: str | Iterable[str] | None = None,
+                  before: int = 24, after: int = 24) -> pd.DataFrame:
+    """Mean of metrics before, during and after each event on the run's timeline.
+
+    Args:
+        ds (xarray.Dataset): metrics of a run (:func:`dipsim_analysis.open_run`).
+        events (pandas.DataFrame): the run's events, ``open_table(path, "events")`` (columns
+            ``kind``, ``start``, ``duration``, ``country``, ``state``, ``magnitude``).
+        metrics (str | list[str] | None): metrics to summarise (default: all).
+        before (int): steps before the start that form the "before" window.
+        after (int): steps after the end that form the "after" window.
+
+    Returns:
+        pandas.DataFrame: one row per (event, window, country, state) with columns ``event``,
+        ``kind``, ``window`` ("before", "during", "after"), ``from_step``, ``to_step`` (inclusive,
+        clipped to the run), ``country``, ``state`` and the metrics' means. Metric row *t* is the
+        state after step *t*, so an event starting at step *s* shows from row *s* + 1 on.
+    """
+    names = _select(ds, metrics)
+    steps = ds["step"].values
+    last = int(steps.max()) if len(steps) else 0
+    rows = []
+    for e, ev in events.reset_index(drop=True).iterrows():
+        start, end = int(ev["start"]), int(ev["start"]) + int(ev["duration"])
+        windows = {"before": (start - before + 1, start), "during": (start + 1, end),
+                   "after": (end + 1, end + after)}
+        for label, (lo, hi) in windows.items():
+            lo, hi = max(lo, 0), min(hi, last)
+            if lo > hi:
+                continue
+            sub = ds[names].sel(step=slice(lo, hi)).mean("step")
+            frame = sub.to_dataframe().reset_index()
+            frame.insert(0, "to_step", hi)
+            frame.insert(0, "from_step", lo)
+            frame.insert(0, "window", label)
+            frame.insert(0, "kind", ev["kind"])
+            frame.insert(0, "event", e)
+            rows.append(frame)
+    if not rows:
+        return pd.DataFrame(columns=["event", "kind", "window", "from_step", "to_step", "country",
+                                     "state", *names])
+    return pd.concat(rows, ignore_index=True)
