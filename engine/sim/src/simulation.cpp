@@ -8,7 +8,9 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <string>
 
+#include "dipsim/core/error.hpp"
 #include "dipsim/core/rng.hpp"
 #include "dipsim/model/rules.hpp"
 #include "dipsim/model/streams.hpp"
@@ -115,6 +117,71 @@ void Simulation::step() {
   read_phase(t);
   measure_phase();
   ++steps_done_;
+#ifndef NDEBUG
+  check_invariants();
+#endif
+}
+
+void Simulation::check_invariants() const {
+  const auto& z = world_.citizens;
+  const auto& items = world_.items;
+  const std::size_t num_states = z.num_states;
+  auto fail = [&](const std::string& what) {
+    throw core::Error(core::ErrorKind::kInternal, "model invariant broken after step " +
+                                                      std::to_string(steps_done_) + ": " + what);
+  };
+  for (NodeId v = 0; v < z.count; ++v) {
+    for (std::size_t s = 0; s < num_states; ++s) {
+      const float a = z.attitude[v * num_states + s];
+      if (!std::isfinite(a) || a < -1.0f || a > 1.0f) {
+        fail("citizen " + std::to_string(v) + " has attitude " + std::to_string(a) +
+             " toward state " + std::to_string(s) + " (expected a finite value in [-1, 1])");
+      }
+      const float b = z.trust_bonus[v * num_states + s];
+      if (!std::isfinite(b) || b < 0.0f || b > 1.0f) {
+        fail("citizen " + std::to_string(v) + " has trust bonus " + std::to_string(b));
+      }
+    }
+    const float l = z.literacy[v];
+    if (!std::isfinite(l) || l < 0.0f || l > 1.0f) {
+      fail("citizen " + std::to_string(v) + " has literacy " + std::to_string(l));
+    }
+    for (ItemId i : {z.pending_reshare[v], z.pending_reply[v]}) {
+      if (i != kNoItem && i >= items.size()) {
+        fail("citizen " + std::to_string(v) + " holds a pending item " + std::to_string(i) +
+             " that does not exist (" + std::to_string(items.size()) + " items)");
+      }
+    }
+    if (z.pending_post[v] != model::kNoState && z.pending_post[v] >= num_states) {
+      fail("citizen " + std::to_string(v) + " plans a post about state " +
+           std::to_string(z.pending_post[v]));
+    }
+    if (!z.online[v] && world_.graph.following.degree(v) != 0) {
+      fail("offline citizen " + std::to_string(v) + " follows accounts");
+    }
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!(std::fabs(items.stance[i]) <= 1.0f) || !(items.quality[i] >= 0.0f) ||
+        !(items.quality[i] <= 1.0f) || !(items.appeal[i] >= 0.0f) || !(items.appeal[i] <= 1.0f) ||
+        items.root[i] > i || items.state[i] >= num_states) {
+      fail("item " + std::to_string(i) + " has stance " + std::to_string(items.stance[i]) +
+           ", quality " + std::to_string(items.quality[i]) + ", appeal " +
+           std::to_string(items.appeal[i]) + ", state " + std::to_string(items.state[i]) +
+           " (expected stance in [-1, 1], quality and appeal in [0, 1], an existing state)");
+    }
+  }
+  const auto& f = frame_;
+  for (std::size_t c = 0; c < f.countries; ++c) {
+    for (std::size_t s = 0; s < f.states; ++s) {
+      const double read = f.at(Metric::kItemsRead, c, s);
+      if (f.at(Metric::kReshares, c, s) > read || f.at(Metric::kBotItemsRead, c, s) > read ||
+          f.at(Metric::kReach, c, s) > world_.country_population[c]) {
+        fail("counts of country " + std::to_string(c) + " and state " + std::to_string(s) +
+             " are inconsistent (reshares or bot items above items read, or reach above "
+             "population)");
+      }
+    }
+  }
 }
 
 // Event effects for step t (DESIGN.md section 2, "Events on a timeline").

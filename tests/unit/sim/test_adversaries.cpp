@@ -329,3 +329,29 @@ TEST(Adversaries, CommunityInfiltrationReachesOnlyThatLanguageAndShareSetsTheSiz
   }
   EXPECT_GT(followers, 300u);  // 30 bots x 100 requests x 0.2 follow-back = 600 expected
 }
+
+TEST(Invariants, HoldForTheFullModelAndNameTheFirstViolation) {
+  SimConfig c = everything();
+  c.run.steps = 20;
+  Simulation sim(build_world(c));
+  for (std::uint32_t t = 0; t < c.run.steps; ++t) {
+    sim.step();
+    ASSERT_NO_THROW(sim.check_invariants()) << "step " << t;
+  }
+  // Break one citizen's attitude through a checkpoint and expect the check to name it.
+  StateArrays state = sim.save_state();
+  for (auto& [name, array] : state) {
+    if (name == "citizens/attitude") std::get<std::vector<float>>(array)[17] = 1.5f;
+  }
+  Simulation broken(build_world(c));
+  broken.restore_state(state);
+  try {
+    broken.check_invariants();
+    FAIL() << "expected an invariant violation";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::kInternal);
+    EXPECT_NE(std::string(e.what()).find("citizen 17 has attitude 1.5"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("after step 20"), std::string::npos) << e.what();
+  }
+}

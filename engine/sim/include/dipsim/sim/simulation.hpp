@@ -79,6 +79,12 @@ class Simulation {
   /// Throws core::Error(kInput) when an array is missing or does not fit this world.
   void restore_state(const StateArrays& state);
 
+  /// Checks the model's invariants: attitudes, literacy and trust bonuses finite and in range,
+  /// pending reshares and replies naming existing items, items' stance, quality and appeal in
+  /// range, per-step counts consistent. Throws core::Error(kInternal) naming the first violating
+  /// citizen (or item) and the step. Debug builds call it after every step.
+  void check_invariants() const;
+
   /// Steps from each crisis event's start to the first crisis-aid post of each state in the
   /// crisis country ([event][state]; kNever if it never responded). Non-crisis events: kNever.
   const std::vector<std::vector<Step>>& crisis_response() const { return crisis_response_; }
