@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build demo test docs bench build-asan test-asan build-tsan test-tsan clean
+.PHONY: all setup build demo test docs bench test-slurm build-asan test-asan build-tsan test-tsan clean
 
 all: build
 
@@ -30,6 +30,11 @@ bench: build
 	build/release/benchmarks/bench_graph --benchmark_counters_tabular=true
 	build/release/benchmarks/bench_sim --benchmark_counters_tabular=true
 	$(PY) benchmarks/graph/peers.py
+
+# Integration test against a real single-node Slurm (slurmctld + slurmd + munge started by the
+# script); exits 77 with the reason when Slurm cannot run on this machine.
+test-slurm: build
+	DIPSIM=$(abspath $(DIPSIM)) tests/integration/slurm/run_slurm_test.sh
 
 # Regenerates docs/scenario-reference.md from the parameter table.
 docs: build

@@ -19,6 +19,10 @@ PACKAGES=(
   python3-yaml chromium
   # graph peers for benchmarks/graph/peers.py
   python3-igraph python3-graph-tool
+  # single-node Slurm for tests/integration/slurm/run_slurm_test.sh
+  slurm-wlm munge
+  # teaching kit: executing notebooks/teaching_walkthrough.ipynb (tests/python/test_teaching.py)
+  jupyter-nbconvert python3-nbconvert python3-nbformat python3-nbclient python3-ipykernel
 )
 
 missing=()

@@ -23,7 +23,9 @@
 #include "dipsim/io/run.hpp"
 #include "dipsim/io/run_file.hpp"
 #include "dipsim/sim/metrics.hpp"
+#include "dipsim/sweep/index.hpp"
 #include "graph_command.hpp"
+#include "sweep_command.hpp"
 
 namespace fs = std::filesystem;
 using namespace dipsim;
@@ -176,6 +178,10 @@ int cmd_validate(const std::string& scenario, std::vector<std::string> sets) {
 }
 
 int cmd_info(const std::string& file) {
+  if (sweep::is_sweep_index(file)) {
+    std::fputs(sweep::describe_index(file).c_str(), stdout);
+    return 0;
+  }
   const io::RunSummary s = io::read_run_summary(file);
   std::printf("file:     %s\nstatus:   %s\n", file.c_str(), s.status.c_str());
   for (const char* key : {"title", "dipsim_version", "git_revision", "seed", "threads", "host",
@@ -302,6 +308,7 @@ int main(int argc, char** argv) {
   reference->add_option("-o,--output", output, "write to this file instead of stdout");
 
   commands::add_graph_command(app);
+  commands::add_sweep_command(app);
 
   try {
     app.parse(argc, argv);
@@ -325,6 +332,7 @@ int main(int argc, char** argv) {
     if (*reference) return cmd_reference(output);
     if (*report) return cmd_report(report->remaining());
     if (commands::graph_command_parsed()) return commands::run_graph_command(include_dirs());
+    if (commands::sweep_command_parsed()) return commands::run_sweep_command(include_dirs());
   } catch (const core::Error& e) {
     std::fprintf(stderr, "dipsim: error: %s\n", e.what());
     return core::exit_code(e.kind());
