@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build demo test docs bench test-slurm build-asan test-asan build-tsan test-tsan clean
+.PHONY: all setup build demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan clean
 
 all: build
 
@@ -30,6 +30,12 @@ bench: build
 	build/release/benchmarks/bench_graph --benchmark_counters_tabular=true
 	build/release/benchmarks/bench_sim --benchmark_counters_tabular=true
 	$(PY) benchmarks/graph/peers.py
+
+# The full statistical validation suite (classic models against theory, determinism, common
+# random numbers; ~15-20 min on 2 cores): prints the table, writes docs/validation.md's results
+# and docs/figures/validation/. A fast subset runs in `make test`.
+validate: build
+	DIPSIM=$(abspath $(DIPSIM)) $(PY) tests/validation/run_validation.py
 
 # Integration test against a real single-node Slurm (slurmctld + slurmd + munge started by the
 # script); exits 77 with the reason when Slurm cannot run on this machine.
