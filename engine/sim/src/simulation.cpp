@@ -878,9 +878,9 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
 
     // Off the platform: each of the country's outlets reaches a citizen in a step with
     // probability broadcast_reach / 24 (a daily audience share); the citizen meets its latest item.
+    bool met = false;  // read an outlet's item off the platform this step
     if (!world_.country_outlets[country].empty()) {
       core::CounterRng broadcast(seed, model::stream::kBroadcast, v, t);
-      bool met = false;
       for (std::uint16_t o : world_.country_outlets[country]) {
         if (!(broadcast.uniform() < m.outlets[o].broadcast_reach / 24.0)) continue;
         for (ItemId i = items.last_of[world_.outlet_node[o]];
@@ -900,7 +900,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     core::CounterRng activity(seed, model::stream::kActivity, v, t);
     if (!(activity.uniform() <
           cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country])) {
-      finish_session();  // broadcast reads, if any, end here
+      if (met) finish_session();  // broadcast reads end here; no reading, no update
       continue;
     }
 
