@@ -124,7 +124,7 @@ def main(argv=None) -> int:
     print(f"dipsim: {vcommon.dipsim_path()}  tier: {sz.name}  jobs: {vcommon.jobs()}")
     rows, timings = [], {}
     t_all = time.time()
-    for name, fn, _xfail in CHECKS:
+    for name, fn in CHECKS:
         if only and name not in only:
             continue
         print(f"\n== {name}")

@@ -1,11 +1,18 @@
 """Voter model with zealots (Mobilia 2003, Phys. Rev. Lett. 91:028701; Mobilia, Petersen & Redner
-2007, J. Stat. Mech. P08029) -- not reproducible -- and the linear (partial-copy) voter model
-with zealots that the engine does reproduce (Acemoglu, Como, Fagnani & Ozdaglar 2013, Math.
-Oper. Res. 38:1).
+2007, J. Stat. Mech. P08029) and the linear (partial-copy) voter model with zealots (Acemoglu,
+Como, Fagnani & Ozdaglar 2013, Math. Oper. Res. 38:1).
 
-Binary voter model: the engine's confidence test is strict, |x - a| < openness <= 2, so opinions
-+1 and -1 (distance exactly 2) never interact and every voter keeps its initial opinion. The
-rows for it are expected failures (xfail) that show the freeze.
+Binary voter model (voter_zealots.yaml): opinions +-1, each round (sessions every other step)
+every free voter reads one uniformly random other voter's current opinion and copies it
+(convergence 1, openness 2 = no confidence bound); zealots hold +1 / -1. On the complete graph
+the number k of free voters at +1 is a Markov chain, k' = Bin(k, (k-1+Z+)/(n-1)) +
+Bin(F-k, (k+Z+)/(n-1)), whose stationary distribution is computed here exactly (F+1 states):
+- the free voters' magnetisation has stationary mean (Z+ - Z-)/(Z+ + Z-) (Mobilia's result;
+  exact for this chain too) and a variance that shrinks as zealots grow (Mobilia, Petersen &
+  Redner 2007: ~ a Beta law with parameters Z+, Z-);
+- on any graph E[x_i] is the zealots' harmonic average (the expectation is linear), solved from
+  the saved edges.
+Zealots are read from graph/citizen_fixed.
 
 Linear voter model, each round (sessions every other step, no lag): every free voter reads one
 uniformly random followee's current opinion x and sets a <- a + mu (x - a), mu = 0.5; zealots
@@ -16,11 +23,8 @@ hold +1 / -1. Its expectation obeys the voter model's linear equation, so:
   uniform choice among followees), solved here from the saved edges;
 - on the complete graph the stationary variance of the free voters' mean is computed exactly
   from the closed recursion of E[M], E[M^2], E[Q] (M, Q: sum and sum of squares of free
-  opinions; derivation in docs/validation.md). Unlike the binary model's (a Beta distribution
-  whose variance falls as zealots grow), it RISES slightly with more zealots at fixed n: a read
-  zealot is a jump of size ~1 for the reader.
-Zealots are recognised as the citizens whose initial attitude is exactly +1 or -1 (free voters
-start uniform on [-1, 1) and never reach +-1 exactly at mu = 0.5).
+  opinions; derivation in docs/validation.md). Unlike the binary model's, it RISES slightly
+  with more zealots at fixed n: a read zealot is a jump of size ~1 for the reader.
 """
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ import math
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as sla
+from scipy.stats import binom
 
-from vcommon import K_SE, Result, Row, Run, expect, fmt, follow_matrix, mean_se, \
-    run_many, snapshots
+from vcommon import K_SE, Result, Row, Run, expect, expect_range, fmt, follow_matrix, \
+    mean_se, run_many, snapshots
 
 MU = 0.5
 
@@ -59,18 +64,20 @@ def complete_graph_moments(n: int, zp: int, zm: int, mu: float = MU) -> tuple[fl
     return float(v[0] / F), float((v[1] - v[0] ** 2) / F ** 2)
 
 
-def harmonic_mean_opinion(A: sp.csr_matrix, x0: np.ndarray) -> float:
-    """Expected stationary mean opinion of the free voters: zealots (x0 = +-1) and free voters
-    who follow nobody keep their value; the others satisfy a_i = mean of their followees."""
+def harmonic_mean_opinion(A: sp.csr_matrix, x0: np.ndarray,
+                          zealot: np.ndarray | None = None) -> float:
+    """Expected stationary mean opinion of the free voters: zealots (default: x0 = +-1) and free
+    voters who follow nobody keep their value; the others satisfy a_i = mean of their followees."""
     d = np.asarray(A.sum(axis=1)).ravel()
-    fixed = (np.abs(x0) == 1.0) | (d == 0)
+    if zealot is None:
+        zealot = np.abs(x0) == 1.0
+    fixed = zealot | (d == 0)
     free = ~fixed
     W = sp.diags(1.0 / np.maximum(d, 1)) @ A
     Wff = W[free][:, free]
     Wfz = W[free][:, fixed]
     rhs = Wfz @ x0[fixed]
     a = sla.spsolve((sp.identity(int(free.sum())) - Wff).tocsc(), rhs)
-    zealot = np.abs(x0) == 1.0
     # free voters with no followees keep x0; they are free voters too
     total = a.sum() + x0[(d == 0) & ~zealot].sum()
     return float(total / (~zealot).sum())
@@ -179,50 +186,141 @@ def check_linear_voter(sz) -> Result:
     return Result("voter", rows, fig)
 
 
-VOTER_REASON = (
-    "not reproducible with the current engine: the confidence test is strict, |x - a| < "
-    "openness, and openness <= 2, so a voter at -1 never moves toward a post at +1 (distance "
-    "exactly 2): every voter keeps its initial opinion. Fix (engine): let openness 2 mean no "
-    "bound (|x - a| <= 2 always holds)")
+def binary_chain_moments(n: int, zp: int, zm: int) -> tuple[float, float]:
+    """Exact stationary mean and variance of the free voters' magnetisation in the synchronous
+    binary voter model on the complete graph of n with zp zealots at +1 and zm at -1: each round
+    every free voter copies a uniformly random other voter. k (free voters at +1) moves as
+    k' = Bin(k, (k-1+zp)/(n-1)) + Bin(F-k, (k+zp)/(n-1)); its stationary law solves pi P = pi."""
+    F = n - zp - zm
+    n1 = n - 1
+    P = np.empty((F + 1, F + 1))
+    for k in range(F + 1):
+        up = binom.pmf(np.arange(k + 1), k, (k - 1 + zp) / n1) if k > 0 else np.ones(1)
+        rest = binom.pmf(np.arange(F - k + 1), F - k, (k + zp) / n1)
+        P[k] = np.convolve(up, rest)
+    A = P.T - np.eye(F + 1)
+    A[-1, :] = 1.0
+    rhs = np.zeros(F + 1)
+    rhs[-1] = 1.0
+    pi = np.linalg.solve(A, rhs)
+    m = (2.0 * np.arange(F + 1) - F) / F
+    mean = float(pi @ m)
+    return mean, float(pi @ (m - mean) ** 2)
 
 
 def _load_binary(f, run):
-    a = snapshots(f)
-    return {"x0": a[0], "xT": a[-1], "m": f["metrics/mean_attitude"][:, 0, 0]}
+    x0 = snapshots(f)[0]
+    zealot = (f["graph/citizen_fixed"][:] & 1).astype(bool)
+    n = len(x0)
+    zp = int((zealot & (x0 == 1.0)).sum())
+    zm = int((zealot & (x0 == -1.0)).sum())
+    F = n - zp - zm
+    m = f["metrics/mean_attitude"][:, 0, 0]
+    free = (n * m - (zp - zm)) / F
+    out = {"series": free[2::2], "zp": zp, "zm": zm, "n": n,
+           "changed": float((snapshots(f)[-1] != x0)[~zealot].mean())}
+    if "graph/edge_follower" in f:
+        out["target_harmonic"] = harmonic_mean_opinion(follow_matrix(f, n), x0, zealot)
+    return out
 
 
 def check_binary_voter(sz) -> Result:
-    """Expected failures that document the freeze of the binary voter model."""
-    n = 20000 if sz.name == "full" else 5000
-    rounds = 200
-    runs = [Run("voter_zealots.yaml", s,
-                {"citizens.count": n, "graph.generator": "erdos_renyi", "graph.mean_following": 10,
-                 "run.steps": 2 * rounds, "run.snapshot_steps": [0, 2 * rounds]})
-            for s in (1, 2)]
-    runs.append(Run("voter_zealots.yaml", 3, {"run.steps": 2 * rounds,
-                                                "run.snapshot_steps": [0, 2 * rounds]}))
+    """Binary voter model with zealots: mean and variance of the free voters' magnetisation on the
+    complete graph against the exact chain, at several zealot levels; ER against the harmonic
+    average."""
+    rows: list[Row] = []
+    n, rounds, reps = sz.voter_n, sz.voter_rounds, sz.voter_reps
+    burn = rounds // 5
+    fig = {"levels": [], "mean": [], "mean_target": [], "var": [], "var_se": [],
+           "var_target": [], "series": None}
+    runs = [Run("voter_zealots.yaml", 300 + 100 * j + s,
+                {"citizens.count": n, "run.steps": 2 * rounds,
+                 "run.snapshot_steps": [0, 2 * rounds],
+                 "countries[0].zealots_for": {"S": zf}, "countries[0].zealots_against": {"S": za}})
+            for j, (zf, za) in enumerate(sz.voter_zealots) for s in range(1, reps + 1)]
     res = run_many(runs, _load_binary)
-    zf, za = 0.1, 0.05
-    target = (zf - za) / (zf + za)
-    rows = []
-    # Mean opinion of everybody (zealots included) also tends to (Z+ - Z-)/(Z+ + Z-) when the
-    # free voters' does; the realised zealot shares scatter around 0.1/0.05 by binomial noise.
-    r = res[0]
-    late = float(r["m"][len(r["m"]) // 2:].mean())
-    z_sd = math.sqrt((1 - target ** 2) / ((zf + za) * n))  # sd of (Z+-Z-)/Z from sampling
-    rows.append(expect(
-        "Voter with zealots (binary, ER k=10)", f"mean opinion -> (Z+ - Z-)/(Z+ + Z-) = "
-        f"{target:.3f} (n={n}, {rounds} rounds)", target, late, K_SE * z_sd + 0.01,
-        VOTER_REASON, "voter_zealots.yaml + erdos_renyi", xfail=True))
-    for r, where in ((res[1], f"ER k=10, n={n}"), (res[2], "complete graph, n=1000")):
-        changed = float((r["xT"] != r["x0"]).mean())
-        # In the voter model with zealots every free voter keeps switching; after 200 rounds
-        # (many relaxation times 1/z) a free voter holds +1 with probability ~ Z+/Z = 2/3,
-        # independently of its start: half of the free voters (85% of all) differ from their
-        # initial opinion, 0.5 x 0.85 = 0.425; 0.15 covers the spread of the zealot shares and
-        # of the stationary distribution.
+    variances = []
+    for j, (zf, za) in enumerate(sz.voter_zealots):
+        group = res[j * reps:(j + 1) * reps]
+        dev_means, var_ratio, var_targets, targets = [], [], [], []
+        for r in group:
+            target, var_t = binary_chain_moments(r["n"], r["zp"], r["zm"])
+            s = r["series"][burn:]
+            L = len(s) // 5
+            s = s[: 5 * L].reshape(5, L)
+            dev_means.extend((s.mean(axis=1) - target).tolist())
+            # Deviations from the exact mean (not the run's own), so the batch variance is
+            # unbiased.
+            var_ratio.extend((((s - target) ** 2).mean(axis=1) / var_t).tolist())
+            var_targets.append(var_t)
+            targets.append(target)
+        dm, dse = mean_se(dev_means)
+        target = float(np.mean(targets))
+        relax = 1.0 / (zf + za)
         rows.append(expect(
-            "Voter with zealots (binary)", f"share of voters whose opinion changed after "
-            f"{rounds} rounds ({where})", 0.425, changed, 0.15, VOTER_REASON,
-            "voter_zealots.yaml", xfail=True))
-    return Result("voter_binary", rows, {})
+            "Voter with zealots (binary, complete)", f"zealots {zf:g}/{za:g}: free voters' "
+            f"magnetisation -> (Z+ - Z-)/(Z+ + Z-) (n={n}, {reps} runs x {rounds} rounds)",
+            target, target + dm, K_SE * dse,
+            f"{K_SE:g} SE from batch means (5 batches per run after {burn} rounds of burn-in; "
+            f"relaxation time ~ 1/z = {relax:.0f} rounds); target with each run's realised "
+            "zealots", "voter_zealots.yaml"))
+        vr, vse = mean_se(var_ratio)
+        vt = float(np.mean(var_targets))
+        variances.append((vr * vt, vse * vt))
+        rows.append(expect(
+            "Voter with zealots (binary, complete)", f"zealots {zf:g}/{za:g}: stationary "
+            f"variance of the magnetisation / exact chain", 1.0, vr, K_SE * vse,
+            f"exact variance {fmt(vt, 3)} from the stationary law of the {r['n'] - r['zp'] - r['zm'] + 1}-"
+            f"state chain; {K_SE:g} SE of the batch variances", "voter_zealots.yaml"))
+        fig["levels"].append((zf, za))
+        fig["mean"].append(target + dm)
+        fig["mean_target"].append(target)
+        fig["var"].append(vr * vt)
+        fig["var_se"].append(vse * vt)
+        fig["var_target"].append(vt)
+        if fig["series"] is None or (zf, za) == (0.1, 0.05):
+            fig["series"] = group[0]["series"].tolist()
+            fig["series_target"] = targets[0]
+    for j in range(1, len(variances)):
+        (v0, e0), (v1, e1) = variances[j - 1], variances[j]
+        z0 = sum(sz.voter_zealots[j - 1])
+        z1 = sum(sz.voter_zealots[j])
+        rows.append(expect_range(
+            "Voter with zealots (binary, complete)", f"variance shrinks as zealots grow: "
+            f"var(z={z1:g}) - var(z={z0:g}) + {K_SE:g} SE < 0", -math.inf, 0.0,
+            v1 - v0 + K_SE * math.hypot(e0, e1),
+            "Mobilia, Petersen & Redner 2007; difference of the measured variances with "
+            f"{K_SE:g} combined SE", "voter_zealots.yaml"))
+
+    # Erdos-Renyi graph: harmonic average of the zealots.
+    er_n = 5 * n
+    runs = [Run("voter_zealots.yaml", 950 + s,
+                {"citizens.count": er_n, "graph.generator": "erdos_renyi",
+                 "graph.mean_following": 10, "run.save_edges": True,
+                 "run.steps": 2 * rounds, "run.snapshot_steps": [0, 2 * rounds]})
+            for s in range(1, reps + 1)]
+    res = run_many(runs, _load_binary)
+    dev, targets, changed = [], [], []
+    for r in res:
+        s = r["series"][burn:]
+        L = len(s) // 5
+        dev.extend((s[: 5 * L].reshape(5, L).mean(axis=1) - r["target_harmonic"]).tolist())
+        targets.append(r["target_harmonic"])
+        changed.append(r["changed"])
+    dm, dse = mean_se(dev)
+    target = float(np.mean(targets))
+    rows.append(expect(
+        "Voter with zealots (binary, ER k=10)", f"free voters' magnetisation -> zealots' "
+        f"harmonic average (n={er_n}, {reps} runs)", target, target + dm, K_SE * dse,
+        f"{K_SE:g} SE (batch means); the harmonic average is solved from the saved edges",
+        "voter_zealots.yaml + erdos_renyi"))
+    # Free voters keep switching: after many relaxation times a free voter holds +1 with
+    # probability (1 + E[x_i]) / 2 independently of its start, so about half of them differ from
+    # their initial opinion (not 0, as when the dynamics are frozen).
+    rows.append(expect_range(
+        "Voter with zealots (binary, ER k=10)", f"share of free voters whose opinion changed "
+        f"after {rounds} rounds", 0.3, 0.7, float(np.mean(changed)),
+        "independence from the start after >> 1/z rounds: P(changed) = (1 - x0 E[x]) / 2, "
+        "between 0.3 and 0.7 for |E[x]| < 0.4", "voter_zealots.yaml + erdos_renyi"))
+    fig["er_target"], fig["er_mean"] = target, target + dm
+    return Result("voter_binary", rows, fig)

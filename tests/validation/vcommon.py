@@ -56,6 +56,7 @@ class Run:
     seed: int
     sets: dict[str, Any] = dataclasses.field(default_factory=dict)
     threads: int = 1
+    tag: Any = None  # anything the loader needs to know about the run (not passed to dipsim)
 
     def path(self) -> pathlib.Path:
         """A bare file name is a preset in scenarios/validation; anything else is a path

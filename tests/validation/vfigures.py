@@ -117,23 +117,31 @@ def deffuant(d: dict, out: pathlib.Path):
     return _save(fig, out)
 
 
-def voter(d: dict, out: pathlib.Path):
+def _voter_figure(d: dict, out: pathlib.Path, kind: str, theory: str):
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
     s = np.asarray(d["series"])
     a.plot(np.arange(len(s)), s, color=ENGINE, lw=0.6, label="engine: free voters' mean")
     a.axhline(d["series_target"], color=THEORY, label=r"$(Z_+ - Z_-)/(Z_+ + Z_-)$")
     a.set_xlabel("round (2 steps)")
     a.set_ylabel("mean opinion of free voters")
-    a.set_title("Linear voter with zealots (complete graph)")
+    a.set_title(f"{kind} voter with zealots (complete graph)")
     a.legend(fontsize=8)
     z = [zf + za for zf, za in d["levels"]]
     b.errorbar(z, d["var"], yerr=d["var_se"], fmt="o", color=ENGINE, label="engine (batch SE)")
-    b.plot(z, d["var_target"], "s--", color=THEORY, mfc="none", label="exact moment theory")
+    b.plot(z, d["var_target"], "s--", color=THEORY, mfc="none", label=theory)
     b.set_xlabel("zealot share z = z+ + z-")
     b.set_ylabel("stationary variance of the mean")
     b.set_title("fluctuations of the free voters' mean")
     b.legend(fontsize=8)
     return _save(fig, out)
+
+
+def voter(d: dict, out: pathlib.Path):
+    return _voter_figure(d, out, "Linear", "exact moment theory")
+
+
+def voter_binary(d: dict, out: pathlib.Path):
+    return _voter_figure(d, out, "Binary", "exact chain (stationary law)")
 
 
 def sir(d: dict, out: pathlib.Path):
@@ -195,13 +203,31 @@ def crn(d: dict, out: pathlib.Path):
     return _save(fig, out)
 
 
+def maki_thompson(d: dict, out: pathlib.Path):
+    fig, a = plt.subplots(figsize=(6, 3.8))
+    lam = np.asarray(d["lambdas"])
+    a.errorbar(lam, d["means"], yerr=np.asarray(d["ses"]), fmt="o", color=ENGINE,
+               label="engine (mean, SE over runs)")
+    a.errorbar([0.0], [d["m0"]], yerr=[d["se0"]], fmt="D", color=ENGINE, mfc="none",
+               label="engine, extrapolated to lambda -> 0")
+    a.plot([0.0, lam.max()], [d["m0"], d["means"][-1]], ":", color=ENGINE, lw=0.8)
+    a.axhline(d["target"], color=THEORY, label="Maki-Thompson: x = exp(-2(1 - x)) = 0.2032")
+    a.set_xlabel("lambda: readers of a share per step")
+    a.set_ylabel("final ignorant fraction")
+    a.set_title(f"Maki-Thompson rumour (complete graph, n = {d['n']})")
+    a.legend(fontsize=8)
+    return _save(fig, out)
+
+
 PLOTTERS = {
     "degroot": degroot,
     "friedkin_johnsen": friedkin_johnsen,
     "hegselmann_krause": hegselmann_krause,
     "deffuant": deffuant,
     "voter": voter,
+    "voter_binary": voter_binary,
     "sir": sir,
     "sir_complete": sir_complete,
+    "maki_thompson": maki_thompson,
     "crn": crn,
 }

@@ -34,6 +34,11 @@ class Sizes:
     sir_sub_runs: int
     sir_complete_n: int
     sir_complete_reps: int
+    # Maki-Thompson: population, replicates per lambda, the two lambdas (readers per share per
+    # step) of the extrapolation to lambda -> 0
+    mt_n: int
+    mt_reps: int
+    mt_lambdas: tuple
     # Linear voter with zealots: population, rounds, replicates, zealot shares (for, against)
     voter_n: int
     voter_rounds: int
@@ -58,6 +63,7 @@ FULL = Sizes(
     sir_n=20000, sir_reps=100, sir_kt=(1.5, 2.0, 3.0),
     sir_sub_n=100000, sir_sub_seeds_per_run=1000, sir_sub_runs=4,
     sir_complete_n=1000, sir_complete_reps=60,
+    mt_n=1000, mt_reps=24, mt_lambdas=(0.05, 0.2),
     voter_n=500, voter_rounds=3000, voter_reps=4,
     voter_zealots=((0.02, 0.01), (0.1, 0.05), (0.3, 0.15)),
     crn_seeds=20, crn_n=5000, crn_steps=96,
@@ -73,6 +79,7 @@ FAST = Sizes(
     sir_n=5000, sir_reps=8, sir_kt=(2.0,),
     sir_sub_n=50000, sir_sub_seeds_per_run=500, sir_sub_runs=1,
     sir_complete_n=0, sir_complete_reps=0,
+    mt_n=400, mt_reps=8, mt_lambdas=(0.1, 0.3),
     voter_n=300, voter_rounds=600, voter_reps=2, voter_zealots=((0.1, 0.05),),
     crn_seeds=10, crn_n=2000, crn_steps=48,
     det_n=1000, det_steps=12,

@@ -238,9 +238,10 @@ const std::vector<Row>& rows() {
              "write the follow graph's edges into the run file (graph/edge_follower, "
              "graph/edge_followed)"),
         DIPSIM_BIND(c.run.save_edges));
-    add(flag("run.graph_statistics", true,
-             "write the follow graph's statistics (reciprocity, clustering, assortativity, "
-             "components, diameter bound, ...) as attributes of graph/ (costs time on huge graphs)"),
+    add(flag(
+            "run.graph_statistics", true,
+            "write the follow graph's statistics (reciprocity, clustering, assortativity, "
+            "components, diameter bound, ...) as attributes of graph/ (costs time on huge graphs)"),
         DIPSIM_BIND(c.run.graph_statistics));
 
     // --- graph ----------------------------------------------------------------------------
@@ -353,7 +354,7 @@ const std::vector<Row>& rows() {
         DIPSIM_BIND(c.model.citizens.stubbornness));
     add(flt("citizens.openness_mean", 0.6, 0.0, 2.0, "attitude units",
             "mean bounded-confidence width: items further than this from the reader's attitude "
-            "are ignored",
+            "are ignored; 2 (the whole range) means no bound, every item is heard",
             "Deffuant et al. 2000, Adv. Complex Syst. 3:87"),
         DIPSIM_BIND(c.model.citizens.openness_mean));
     add(flt("citizens.openness_sd", 0.15, 0.0, 2.0, "attitude units",
@@ -402,6 +403,12 @@ const std::vector<Row>& rows() {
     add(flt("citizens.reshare_propensity", 0.1, 0.0, 1.0, "1",
             "scales the reshare probability propensity x appeal x agreement x quality weight"),
         DIPSIM_BIND(c.model.citizens.reshare_propensity));
+    add(flag("citizens.advocacy", false,
+             "a citizen who reshares a story keeps sharing it, in place of its own posts, in every "
+             "later session until a reader who already knew the story reads its share (the "
+             "stifling rule of Maki & Thompson 1973, J. Appl. Prob. 10:471 / rumour spreading); "
+             "off: a story is shared at most once"),
+        DIPSIM_BIND(c.model.citizens.advocacy));
     add(flt("citizens.reply_probability", 0.02, 0.0, 1.0, "per item",
             "probability of replying to an item of an official account, times agreement"),
         DIPSIM_BIND(c.model.citizens.reply_probability));

@@ -12,8 +12,8 @@
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/version.hpp"
-#include "dipsim/io/checkpoint.hpp"
 #include "dipsim/graph/stats.hpp"
+#include "dipsim/io/checkpoint.hpp"
 #include "dipsim/io/hdf5.hpp"
 #include "dipsim/sim/simulation.hpp"
 
@@ -65,6 +65,10 @@ void write_graph_group(RunWriter& out, const sim::World& w) {
   std::vector<std::uint8_t> kind(g.kind.size());
   for (std::size_t i = 0; i < kind.size(); ++i) kind[i] = static_cast<std::uint8_t>(g.kind[i]);
   out.write_array<std::uint8_t>("graph/node_kind", kind, {"node"});
+  // Zealots: bit s set when the citizen holds its attitude toward state s fixed.
+  out.write_array<std::uint8_t>("graph/citizen_fixed", w.citizens.fixed, {"citizen"});
+  out.set_attribute("graph/citizen_fixed", "legend",
+                    "bit s set: the citizen's attitude toward state s is fixed (a zealot)");
   std::vector<std::uint32_t> out_degree(g.num_nodes()), in_degree(g.num_nodes(), 0);
   for (NodeId v = 0; v < g.num_nodes(); ++v) {
     out_degree[v] = static_cast<std::uint32_t>(g.following.degree(v));

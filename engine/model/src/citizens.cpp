@@ -21,6 +21,7 @@ void Citizens::resize(NodeId n, std::uint32_t states) {
   pending_reply.assign(n, kNoItem);
   last_session.assign(n, 0);
   pending_reshare.assign(n, kNoItem);
+  advocating.assign(n, kNoItem);
   pending_post.assign(n, kNoState);
 }
 
@@ -31,7 +32,7 @@ std::size_t Citizens::bytes() const {
          reached.size() * sizeof(std::uint64_t) + fixed.size() +
          initial_attitude.size() * sizeof(float) + seen_root.size() * sizeof(ItemId) +
          seen_count.size() + last_session.size() * sizeof(Step) +
-         pending_reshare.size() * sizeof(ItemId) + pending_post.size() +
+         pending_reshare.size() * sizeof(ItemId) + advocating.size() * sizeof(ItemId) + pending_post.size() +
          pending_reply.size() * sizeof(ItemId);
 }
 

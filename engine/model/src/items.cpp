@@ -30,7 +30,9 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   const auto id = static_cast<ItemId>(author.size());
   const bool reshare = item.parent != kNoItem;
   const ItemId r = reshare ? root[item.parent] : id;
-  const std::uint16_t d = reshare ? static_cast<std::uint16_t>(depth[item.parent] + 1) : 0;
+  // A repeat (a sharer sharing its own share again) stays at its parent's depth.
+  const std::uint16_t d =
+      reshare ? static_cast<std::uint16_t>(depth[item.parent] + (item.repeat ? 0 : 1)) : 0;
   author.push_back(item.author);
   root.push_back(r);
   prev_by_author.push_back(last_of[item.author]);
@@ -55,7 +57,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   last_of[item.author] = id;
   if (reshare) {
     ++reshares[item.parent];
-    ++cascade_size[r];
+    if (!item.repeat) ++cascade_size[r];
     cascade_depth[r] = std::max(cascade_depth[r], d);
     cascade_last[r] = step;
   }

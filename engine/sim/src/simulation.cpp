@@ -77,6 +77,7 @@ Simulation::Simulation(World world) : world_(std::move(world)) {
   cs_ = m.countries.size() * num_states;
   counters_.assign(num_blocks_ * cs_, BlockCounters{});
   block_stats_.assign(num_blocks_, StepStats{});
+  stifles_.assign(num_blocks_, {});
   negative_prev_.assign(cs_, 0);
   shift_total_.assign(cs_, 0.0);
   bot_shift_total_.assign(cs_, 0.0);
@@ -146,7 +147,7 @@ void Simulation::check_invariants() const {
     if (!std::isfinite(l) || l < 0.0f || l > 1.0f) {
       fail("citizen " + std::to_string(v) + " has literacy " + std::to_string(l));
     }
-    for (ItemId i : {z.pending_reshare[v], z.pending_reply[v]}) {
+    for (ItemId i : {z.pending_reshare[v], z.pending_reply[v], z.advocating[v]}) {
       if (i != kNoItem && i >= items.size()) {
         fail("citizen " + std::to_string(v) + " holds a pending item " + std::to_string(i) +
              " that does not exist (" + std::to_string(items.size()) + " items)");
@@ -236,7 +237,7 @@ void Simulation::apply_events(Step t) {
       case model::EventKind::kSeedPosts:
         if (t == ev.start) {
           // A story breaks: `count` online citizens (of the country, or anywhere) post it.
-          const auto& z = world_.citizens;
+          auto& z = world_.citizens;
           std::vector<NodeId> pool;
           for (NodeId v = 0; v < z.count; ++v) {
             if (z.online[v] && (ev.country == kNoCountry || z.country[v] == ev.country)) {
@@ -259,7 +260,15 @@ void Simulation::apply_events(Step t) {
                                 world_.graph.kind[v]};
             item.theme = model::theme::kNews;
             item.language = z.language[v];
-            world_.items.add(item, t);
+            const ItemId id = world_.items.add(item, t);
+            if (world_.config.model.citizens.advocacy) {
+              // The originator advocates its story from the start and knows it (it will not
+              // take it up again when it reads it, and tells sharers that it knew).
+              z.advocating[v] = id;
+              const std::size_t slot = std::size_t{v} * model::kSeenSlots;
+              z.seen_root[slot] = id;
+              z.seen_count[slot] = static_cast<std::uint8_t>(1u | kSeenReshared);
+            }
           }
         }
         break;
@@ -282,6 +291,7 @@ void Simulation::publish_citizen_actions(Step t) {
   auto& z = world_.citizens;
   const auto& m = world_.config.model;
   const auto& cc = m.citizens;
+  const bool advocacy = cc.advocacy;
   trending_.clear();
   for (NodeId v = 0; v < z.count; ++v) {
     const graph::NodeKind kind = world_.graph.kind[v];
@@ -289,7 +299,21 @@ void Simulation::publish_citizen_actions(Step t) {
       items.add_reply(replied);
       z.pending_reply[v] = kNoItem;
     }
-    if (const ItemId parent = z.pending_reshare[v]; parent != kNoItem) {
+    ItemId parent = z.pending_reshare[v];
+    bool repeat = false;
+    if (advocacy) {
+      // Advocacy: a citizen who took up a story (last step) shares it from its next session on,
+      // once per session in place of its own post, until stifled (read_phase).
+      if (parent != kNoItem) {
+        z.advocating[v] = parent;
+        z.pending_reshare[v] = parent = kNoItem;
+      } else if (z.advocating[v] != kNoItem && z.last_session[v] + 1 == t) {
+        parent = z.advocating[v];
+        repeat = items.author[parent] == v;  // sharing its own share (or own story) again
+      }
+    }
+    const bool shares = parent != kNoItem;
+    if (shares) {
       model::NewItem r{v,
                        parent,
                        items.state[parent],
@@ -301,7 +325,9 @@ void Simulation::publish_citizen_actions(Step t) {
       r.language = items.language[parent];
       r.labels = items.labels[parent];
       r.credibility = items.credibility[parent];
-      items.add(r, t);
+      r.repeat = repeat;
+      const ItemId id = items.add(r, t);
+      if (advocacy) z.advocating[v] = id;  // later shares repeat this one
       const ItemId root = items.root[parent];
       trending_.emplace_back(z.country[v], root);
       // Viral low-quality items go to the fact-checkers of the resharer's country.
@@ -319,6 +345,8 @@ void Simulation::publish_citizen_actions(Step t) {
       z.pending_reshare[v] = kNoItem;
     }
     if (const std::uint8_t s = z.pending_post[v]; s != model::kNoState) {
+      z.pending_post[v] = model::kNoState;
+      if (advocacy && shares) continue;  // an advocate's share takes the place of its own post
       model::NewItem p{v,
                        kNoItem,
                        s,
@@ -329,7 +357,6 @@ void Simulation::publish_citizen_actions(Step t) {
       p.theme = model::theme::kOpinion;
       p.language = z.language[v];
       items.add(p, t);
-      z.pending_post[v] = model::kNoState;
     }
   }
 }
@@ -675,6 +702,16 @@ void Simulation::read_phase(Step t) {
     stats_.candidates += b.candidates;
     stats_.items_read += b.items_read;
   }
+  // Advocacy: sharers whose share was read by someone who already knew the story stop sharing
+  // it (order-independent, applied here so that the parallel reads write nothing shared).
+  auto& z = world_.citizens;
+  const auto& items = world_.items;
+  for (const auto& block : stifles_) {
+    for (const auto& [author, root] : block) {
+      const ItemId a = z.advocating[author];
+      if (a != kNoItem && items.root[a] == root) z.advocating[author] = kNoItem;
+    }
+  }
   // Negative items read per (country, state) feed next step's rebuttals.
   std::fill(negative_prev_.begin(), negative_prev_.end(), 0u);
   for (std::size_t b = 0; b < num_blocks_; ++b) {
@@ -710,6 +747,9 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const bool average_rule = cc.update_rule == model::UpdateRule::kAverage;
   const auto self_weight = static_cast<float>(cc.self_weight);
   const auto stubbornness = static_cast<float>(cc.stubbornness);
+  const bool advocacy = cc.advocacy;
+  auto& stifles = stifles_[block];
+  stifles.clear();
   BlockCounters* counts = counters_.data() + block * cs_;
   StepStats& work = block_stats_[block];
 
@@ -781,6 +821,10 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
           }
         }
       }
+      // Stifling (advocacy): a reader who already knew the story tells its sharer so.
+      if (advocacy && known && on_platform && items.author[i] < z.count && items.root[i] != i) {
+        stifles.emplace_back(items.author[i], root);
+      }
       unsigned earlier = 0;
       bool reshared_before = false;
       if (known) {
@@ -798,7 +842,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       const bool fixed = (z.fixed[v] >> s) & 1u;
       if (!fixed) {
         if (average_rule) {
-          if (distance < z.openness[v]) {
+          if (model::within_confidence(distance, z.openness[v])) {
             avg_wx[s] += weight * x;
             avg_w[s] += weight;
           }
@@ -924,6 +968,10 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       for (ItemId i = items.last_of[u]; i != kNoItem && items.created[i] >= since;
            i = items.prev_by_author[i]) {
         if (items.created[i] >= t) continue;  // posted this step: visible from the next one
+        if (advocacy && u < z.count && items.root[i] != i &&
+            (z.advocating[u] == kNoItem || items.root[z.advocating[u]] != items.root[i])) {
+          continue;  // advocacy: a sharer who dropped the story withdrew its shares
+        }
         float score;
         switch (feed.ranking) {
           case model::FeedRanking::kChronological:

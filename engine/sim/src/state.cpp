@@ -72,6 +72,7 @@ StateArrays Simulation::save_state() const {
   s.emplace_back("citizens/seen_count", copy_of(z.seen_count));
   s.emplace_back("citizens/last_session", copy_of(z.last_session));
   s.emplace_back("citizens/pending_reshare", copy_of(z.pending_reshare));
+  s.emplace_back("citizens/advocating", copy_of(z.advocating));
   s.emplace_back("citizens/pending_post", copy_of(z.pending_post));
   s.emplace_back("citizens/pending_reply", copy_of(z.pending_reply));
   // Items.
@@ -147,6 +148,7 @@ void Simulation::restore_state(const StateArrays& state) {
   r.into("citizens/seen_count", z.seen_count, n * model::kSeenSlots);
   r.into("citizens/last_session", z.last_session, n);
   r.into("citizens/pending_reshare", z.pending_reshare, n);
+  r.into("citizens/advocating", z.advocating, n);
   r.into("citizens/pending_post", z.pending_post, n);
   r.into("citizens/pending_reply", z.pending_reply, n);
   const std::size_t items = r.get<std::uint32_t>("items/author").size();

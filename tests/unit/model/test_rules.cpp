@@ -14,6 +14,14 @@ TEST(BoundedConfidence, MovesTowardCloseItemsOnly) {
   EXPECT_FLOAT_EQ(bounded_confidence_update(0.0f, 0.5f, 0.5f, 0.2f), 0.0f);
   // Rate 1 jumps to the item; result stays in [-1, 1].
   EXPECT_FLOAT_EQ(bounded_confidence_update(0.3f, 0.9f, 2.0f, 1.0f), 0.9f);
+  // Openness 2 (the whole range) is no bound: opposite ends (distance exactly 2) interact, as
+  // the binary voter model needs; just below 2 the strict test still excludes them.
+  EXPECT_FLOAT_EQ(bounded_confidence_update(-1.0f, 1.0f, 2.0f, 1.0f), 1.0f);
+  EXPECT_FLOAT_EQ(bounded_confidence_update(1.0f, -1.0f, 2.0f, 0.5f), 0.0f);
+  EXPECT_FLOAT_EQ(bounded_confidence_update(-1.0f, 1.0f, 1.99f, 1.0f), -1.0f);
+  EXPECT_TRUE(within_confidence(2.0f, 2.0f));
+  EXPECT_FALSE(within_confidence(1.99f, 1.99f));
+  EXPECT_FALSE(within_confidence(std::nanf(""), 2.0f));
   EXPECT_LE(bounded_confidence_update(0.99f, 1.0f, 2.0f, 1.0f), 1.0f);
 }
 

@@ -47,6 +47,7 @@ struct Citizens {
   std::vector<std::uint8_t> seen_count;
   std::vector<Step> last_session;          ///< step of the latest session (feeds show newer items)
   std::vector<ItemId> pending_reshare;     ///< item chosen to reshare next step or kNoItem
+  std::vector<ItemId> advocating;          ///< item re-shared every session (advocacy) or kNoItem
   std::vector<std::uint8_t> pending_post;  ///< state of an own post next step or kNoState
   std::vector<ItemId> pending_reply;       ///< item replied to (counted next step) or kNoItem
 

@@ -196,6 +196,10 @@ struct CitizenConfig {
   std::array<double, 24> activity_profile{};  ///< relative activity by local hour, mean 1
   std::uint32_t attention = 10;
   double reshare_propensity = 0.1;
+  /// Advocacy: a citizen who reshares a story keeps sharing it in every later session (in place
+  /// of its own posts) until a follower who already knew the story reads its share: the
+  /// stifling rule of Maki & Thompson (1973). Off: each story is shared at most once.
+  bool advocacy = false;
   double reply_probability = 0.02;  ///< probability of replying to an official account's item
   double post_probability = 0.05;
   double post_quality = 0.5;

@@ -31,6 +31,9 @@ struct NewItem {
   std::uint8_t labels = 0;
   float credibility = 1.0f;  ///< credibility of the source (weights influence)
   bool from_bot = false;     ///< posted or reshared by a bot (not visible to readers)
+  /// A sharer sharing its own share (or own story) again (advocacy): engagement of the parent
+  /// counts it, the cascade size (distinct sharers) and depth do not.
+  bool repeat = false;
 };
 
 class ItemStore {

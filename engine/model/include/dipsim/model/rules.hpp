@@ -7,14 +7,25 @@
 
 namespace dipsim::model {
 
+/// Confidence width that means "no bound": the whole attitude range [-1, 1] is 2 wide, so a
+/// reader this open is moved by every item, even one at the opposite end (distance exactly 2).
+inline constexpr float kUnboundedOpenness = 2.0f;
+
+/// The bounded-confidence test: an item at `distance` from the reader's attitude is within a
+/// confidence width `openness` when distance < openness (strict, as in Deffuant et al. 2000),
+/// or always when openness is kUnboundedOpenness (the voter model's "copy anyone").
+inline bool within_confidence(float distance, float openness) {
+  return distance < openness || (openness >= kUnboundedOpenness && distance == distance);
+}
+
 /// One-sided bounded-confidence update (Deffuant, Neau, Amblard & Weisbuch 2000, "Mixing beliefs
 /// among interacting agents", Adv. Complex Syst. 3:87): a reader with attitude `a` and confidence
 /// width `openness` moves toward an item's stance `x` by `rate * (x - a)` when |x - a| < openness
-/// and ignores it otherwise. The item does not move (it is a post, not a person). Result is
-/// clamped to [-1, 1].
+/// (or always, when openness is 2: no bound) and ignores it otherwise. The item does not move (it
+/// is a post, not a person). Result is clamped to [-1, 1].
 inline float bounded_confidence_update(float a, float x, float openness, float rate) {
   const float d = x - a;
-  if (!(std::fabs(d) < openness)) return a;
+  if (!within_confidence(std::fabs(d), openness)) return a;
   return std::clamp(a + rate * d, -1.0f, 1.0f);
 }
 

@@ -143,6 +143,8 @@ class Simulation {
   // Cumulative attitude shifts per (country, state), summed in block order.
   std::vector<double> shift_total_, bot_shift_total_;
   std::vector<StepStats> block_stats_;  ///< [block]
+  /// [block]: (sharer, root) pairs of shares read by someone who already knew the root
+  std::vector<std::vector<std::pair<NodeId, ItemId>>> stifles_;
   StepStats stats_;
   std::vector<PlatformStep> platform_;
   std::vector<std::vector<Step>> crisis_response_;
