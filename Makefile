@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan clean
+.PHONY: all setup build build-precise demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan clean
 
 all: build
 
@@ -20,9 +20,16 @@ demo: build
 	@mkdir -p runs
 	$(DIPSIM) run scenarios/demo.yaml -o runs/demo.h5 --force
 
-test: build
+# The float64 build of the engine (attitudes in float64) checks DeGroot and Friedkin-Johnsen to
+# 1e-9 in the validation suite; only its dipsim binary is built.
+build-precise: setup
+	@cmake --preset precise >/dev/null
+	@cmake --build --preset precise -j $(JOBS) --target dipsim
+
+test: build build-precise
 	ctest --preset release -j $(JOBS)
-	DIPSIM=$(abspath $(DIPSIM)) $(PY) -m pytest -q tests/python
+	DIPSIM=$(abspath $(DIPSIM)) DIPSIM_PRECISE=$(abspath build/precise/bin/dipsim) \
+	  $(PY) -m pytest -q tests/python
 
 # Micro-benchmarks (Google Benchmark): graph generation and the campaign step at 1M citizens,
 # plus the graph peers (networkx, igraph, graph-tool) side by side. Prints tables; takes minutes.
@@ -34,8 +41,9 @@ bench: build
 # The full statistical validation suite (classic models against theory, determinism, common
 # random numbers; ~15-20 min on 2 cores): prints the table, writes docs/validation.md's results
 # and docs/figures/validation/. A fast subset runs in `make test`.
-validate: build
-	DIPSIM=$(abspath $(DIPSIM)) $(PY) tests/validation/run_validation.py
+validate: build build-precise
+	DIPSIM=$(abspath $(DIPSIM)) DIPSIM_PRECISE=$(abspath build/precise/bin/dipsim) \
+	  $(PY) tests/validation/run_validation.py
 
 # Integration test against a real single-node Slurm (slurmctld + slurmd + munge started by the
 # script); exits 77 with the reason when Slurm cannot run on this machine.

@@ -19,7 +19,7 @@ from v_bounded import check_deffuant, check_hk  # noqa: E402
 from v_cascade import check_maki_thompson, check_sir  # noqa: E402
 from v_determinism import check_crn, check_threads  # noqa: E402
 from v_voter import check_binary_voter, check_linear_voter  # noqa: E402
-from vcommon import assert_rows  # noqa: E402
+from vcommon import assert_rows, precise_path  # noqa: E402
 
 FAST = sizes.FAST
 
@@ -37,11 +37,26 @@ def _check(fn):
 
 
 def test_degroot_consensus_is_left_perron_average():
-    _check(check_degroot)
+    _check(lambda sz: check_degroot(sz, float64=False))
 
 
 def test_friedkin_johnsen_fixed_point():
-    _check(check_friedkin_johnsen)
+    _check(lambda sz: check_friedkin_johnsen(sz, float64=False))
+
+
+@pytest.fixture
+def _float64_build():
+    if precise_path() is None:
+        pytest.skip("the float64 build is missing (make test builds it: cmake --preset precise "
+                    "&& cmake --build --preset precise --target dipsim)")
+
+
+def test_degroot_to_1e9_with_float64_build(_float64_build):
+    _check(lambda sz: check_degroot(sz, float64=True))
+
+
+def test_friedkin_johnsen_to_1e9_with_float64_build(_float64_build):
+    _check(lambda sz: check_friedkin_johnsen(sz, float64=True))
 
 
 def test_hegselmann_krause_matches_numpy_and_threshold():

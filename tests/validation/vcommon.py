@@ -44,6 +44,13 @@ def dipsim_path() -> pathlib.Path:
     return path
 
 
+def precise_path() -> pathlib.Path | None:
+    """The float64 build of dipsim (`cmake --preset precise`, attitudes in float64): env
+    DIPSIM_PRECISE, else build/precise/bin/dipsim; None when it has not been built."""
+    path = pathlib.Path(os.environ.get("DIPSIM_PRECISE", ROOT / "build/precise/bin/dipsim"))
+    return path if path.exists() else None
+
+
 def jobs() -> int:
     """Runs at once: env VALIDATION_JOBS, else the number of cores."""
     return max(1, int(os.environ.get("VALIDATION_JOBS", os.cpu_count() or 1)))
@@ -57,6 +64,7 @@ class Run:
     sets: dict[str, Any] = dataclasses.field(default_factory=dict)
     threads: int = 1
     tag: Any = None  # anything the loader needs to know about the run (not passed to dipsim)
+    binary: pathlib.Path | None = None  # another dipsim build (e.g. precise_path()); default DIPSIM
 
     def path(self) -> pathlib.Path:
         """A bare file name is a preset in scenarios/validation; anything else is a path
@@ -82,7 +90,7 @@ def yaml_value(v: Any) -> str:
 
 def run_dipsim(run: Run, out: pathlib.Path) -> pathlib.Path:
     """Runs dipsim once into `out`; raises RuntimeError with dipsim's message on failure."""
-    cmd = [str(dipsim_path()), "run", str(run.path()), "-o", str(out), "--force", "--quiet",
+    cmd = [str(run.binary or dipsim_path()), "run", str(run.path()), "-o", str(out), "--force", "--quiet",
            "--seed", str(run.seed), "--threads", str(run.threads)]
     for k, v in run.sets.items():
         cmd += ["--set", f"{k}={yaml_value(v)}"]

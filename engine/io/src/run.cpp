@@ -298,7 +298,7 @@ namespace {
 struct ResumeData {
   Checkpoint checkpoint;
   std::vector<std::vector<double>> frames;  ///< per step 0..checkpoint.step: [metric][c][s]
-  std::vector<std::pair<std::uint32_t, std::vector<float>>> snapshots;
+  std::vector<std::pair<std::uint32_t, std::vector<Real>>> snapshots;
 };
 
 RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
@@ -469,14 +469,14 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
     }
     if (h5::exists(file, "snapshots/snapshot_step")) {
       const auto steps = h5::read_as_double(h5::open_dataset(file, "snapshots/snapshot_step"));
-      const auto values = h5::read_array<float>(h5::open_dataset(file, "snapshots/attitude"));
+      const auto values = h5::read_array<Real>(h5::open_dataset(file, "snapshots/attitude"));
       const std::size_t per = steps.empty() ? 0 : values.size() / steps.size();
       for (std::size_t k = 0; k < steps.size(); ++k) {
         if (steps[k] > step) break;
         data.snapshots.emplace_back(
             static_cast<std::uint32_t>(steps[k]),
-            std::vector<float>(values.begin() + static_cast<std::ptrdiff_t>(k * per),
-                               values.begin() + static_cast<std::ptrdiff_t>((k + 1) * per)));
+            std::vector<Real>(values.begin() + static_cast<std::ptrdiff_t>(k * per),
+                              values.begin() + static_cast<std::ptrdiff_t>((k + 1) * per)));
       }
     }
   }

@@ -3,7 +3,7 @@
 //   metrics/step           int64 (step), unlimited, dimension scale "step"
 //   metrics/country|state  UTF-8 strings, dimension scales "country" / "state"
 //   metrics/<name>         float64 (step, country, state), chunks (64, C, S), shuffle + deflate
-//   snapshots/attitude     float32 (snapshot, citizen, state) with coordinate snapshot_step
+//   snapshots/attitude     float32/64 (snapshot, citizen, state) with coordinate snapshot_step
 //   graph/, cascades/, …   1-D arrays written by other layers through write_array()
 // Every dimension is a dimension scale named after it, which is what h5netcdf and netCDF-C
 // read as a named dimension; a dimension with no coordinate values is a netCDF "dimension
@@ -246,6 +246,7 @@ void RunWriter::Impl::create(const RunProvenance& provenance, const TimeSeriesLa
   h5::write_attribute(file, "format_version", kRunFormatVersion);
   h5::write_attribute(file, "dipsim_version", provenance.dipsim_version);
   h5::write_attribute(file, "git_revision", provenance.git_revision);
+  h5::write_attribute(file, "attitude_precision", std::string(kRealName));
   h5::write_attribute(file, "scenario", provenance.scenario);
   h5::write_attribute(file, "seed", provenance.seed);
   h5::write_attribute(file, "threads", std::uint64_t{provenance.threads});
@@ -332,10 +333,11 @@ void RunWriter::Impl::create_snapshots(std::span<const NodeId> citizen_ids) {
   value_options.extendible = true;
   value_options.compress = true;
   const hsize_t chunk_citizens =
-      std::clamp<hsize_t>(kSnapshotChunkBytes / (states * sizeof(float)), 1, citizens);
+      std::clamp<hsize_t>(kSnapshotChunkBytes / (states * sizeof(Real)), 1, citizens);
   value_options.chunk = {1, chunk_citizens, states};
   const std::array<hsize_t, 3> shape{0, citizens, states};
-  h5::Dataset values = h5::create_dataset<float>(snapshots, "attitude", shape, value_options);
+  // float32 (or float64 in a DIPSIM_DOUBLE_ATTITUDES build): the engine's own precision.
+  h5::Dataset values = h5::create_dataset<Real>(snapshots, "attitude", shape, value_options);
   h5::attach_scale(values, snapshot_scale, 0);
   h5::attach_scale(values, citizen_scale, 1);
   h5::attach_scale(values, state_scale, 2);
@@ -518,7 +520,7 @@ void RunWriter::append_step(std::uint32_t step, std::span<const double> values) 
 }
 
 void RunWriter::append_snapshot(std::uint32_t step, std::span<const NodeId> citizen_ids,
-                                std::span<const float> values) {
+                                std::span<const Real> values) {
   Impl& w = *impl_;
   const std::string action = "append the snapshot of step " + std::to_string(step);
   w.require_open(action);

@@ -66,7 +66,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
 
 std::size_t ItemStore::bytes() const {
   const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
-                               4 * sizeof(float) + 4 + 3 * sizeof(std::uint32_t) +
+                               sizeof(Real) + 3 * sizeof(float) + 4 + 3 * sizeof(std::uint32_t) +
                                sizeof(std::uint32_t) + sizeof(std::uint16_t) + sizeof(Step);
   return author.size() * per_item + last_of.size() * sizeof(ItemId);
 }

@@ -48,8 +48,7 @@ const std::array<MetricInfo, kNumMetrics>& metric_infos() {
       {"attitude_shift", "1",
        "cumulative change of the country's mean attitude toward the state caused by reading, "
        "since step 0"},
-      {"bot_attitude_shift", "1",
-       "the part of attitude_shift caused by reading bot items"},
+      {"bot_attitude_shift", "1", "the part of attitude_shift caused by reading bot items"},
   }};
   return infos;
 }

@@ -133,7 +133,7 @@ void Simulation::check_invariants() const {
   };
   for (NodeId v = 0; v < z.count; ++v) {
     for (std::size_t s = 0; s < num_states; ++s) {
-      const float a = z.attitude[v * num_states + s];
+      const Real a = z.attitude[v * num_states + s];
       if (!std::isfinite(a) || a < -1.0f || a > 1.0f) {
         fail("citizen " + std::to_string(v) + " has attitude " + std::to_string(a) +
              " toward state " + std::to_string(s) + " (expected a finite value in [-1, 1])");
@@ -733,7 +733,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const std::uint64_t seed = cfg.run.seed;
   const Step window_start = t > feed.window_steps ? t - feed.window_steps : 0;
   const auto half_life = static_cast<float>(feed.engagement_half_life);
-  const auto convergence = static_cast<float>(cc.convergence);
+  const auto convergence = static_cast<Real>(cc.convergence);
   const auto trust_state = static_cast<float>(cc.trust_state);
   const auto trust_influencer = static_cast<float>(cc.trust_influencer);
   const auto trust_peer = static_cast<float>(cc.trust_peer);
@@ -745,8 +745,8 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const auto bf_strength = static_cast<float>(cc.backfire_strength);
   const auto label_factor = static_cast<float>(feed.label_reshare_factor);
   const bool average_rule = cc.update_rule == model::UpdateRule::kAverage;
-  const auto self_weight = static_cast<float>(cc.self_weight);
-  const auto stubbornness = static_cast<float>(cc.stubbornness);
+  const auto self_weight = static_cast<Real>(cc.self_weight);
+  const auto stubbornness = static_cast<Real>(cc.stubbornness);
   const bool advocacy = cc.advocacy;
   auto& stifles = stifles_[block];
   stifles.clear();
@@ -763,16 +763,16 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     core::CounterRng reply_rng(seed, model::stream::kReply, v, t);
     // Average rule: per state, the session's weighted sum of stances and of weights, taken
     // against the attitude at the start of the session.
-    std::array<float, model::kMaxStates> avg_wx{}, avg_w{};
+    std::array<Real, model::kMaxStates> avg_wx{}, avg_w{};
 
     // Reads one item: attitude update, reach, counters, prebunking, reshare and reply choices.
     auto read = [&](ItemId i, bool on_platform) {
       const std::uint8_t s = items.state[i];
       const std::size_t vs = std::size_t{v} * num_states + s;
-      float& a = z.attitude[vs];
-      const float before = a;
-      const float x = items.stance[i];
-      const float distance = std::fabs(x - a);
+      Real& a = z.attitude[vs];
+      const Real before = a;
+      const Real x = items.stance[i];
+      const Real distance = std::fabs(x - a);
       const SourceClass cls = source_class(items.source_kind[i]);
       float trust;
       switch (cls) {
@@ -876,7 +876,9 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       }
       if (!on_platform) return;
       // Reshare: one per session, never the same root twice.
-      float p = model::reshare_probability(propensity, items.appeal[i], distance) * quality_w;
+      float p =
+          model::reshare_probability(propensity, items.appeal[i], static_cast<float>(distance)) *
+          quality_w;
       if ((items.labels[i] | items.labels[root]) != 0) p *= label_factor;
       if (reshare_rng.uniform_f() < p && z.pending_reshare[v] == kNoItem && !reshared_before) {
         z.pending_reshare[v] = i;
@@ -887,7 +889,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       // Reply to an official account; the state answers a share of replies, which raises the
       // citizen's trust in it (engagement).
       if (cls == SourceClass::kOfficial) {
-        const float agreement = std::max(0.0f, 1.0f - 0.5f * distance);
+        const float agreement = std::max(0.0f, 1.0f - 0.5f * static_cast<float>(distance));
         const bool replies = reply_rng.uniform() < cc.reply_probability * agreement;
         const bool answered = reply_rng.uniform() < m.states[s].engagement.reply_share;
         if (replies && z.pending_reply[v] == kNoItem) {
@@ -905,18 +907,18 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     auto finish_session = [&]() {
       for (std::uint32_t s = 0; s < num_states; ++s) {
         if ((z.fixed[v] >> s) & 1u) continue;
-        float& a = z.attitude[std::size_t{v} * num_states + s];
-        const float before = a;
-        if (average_rule && avg_w[s] > 0.0f) {
-          const float avg = (self_weight * a + avg_wx[s]) / (self_weight + avg_w[s]);
-          a = std::clamp(a + convergence * (avg - a), -1.0f, 1.0f);
+        Real& a = z.attitude[std::size_t{v} * num_states + s];
+        const Real before = a;
+        if (average_rule && avg_w[s] > Real{0}) {
+          const Real avg = (self_weight * a + avg_wx[s]) / (self_weight + avg_w[s]);
+          a = std::clamp(a + convergence * (avg - a), Real{-1}, Real{1});
         }
-        if (stubbornness > 0.0f) {
-          a = (1.0f - stubbornness) * a +
+        if (stubbornness > Real{0}) {
+          a = (Real{1} - stubbornness) * a +
               stubbornness * z.initial_attitude[std::size_t{v} * num_states + s];
         }
         counts[country * num_states + s].shift += a - before;
-        avg_wx[s] = avg_w[s] = 0.0f;
+        avg_wx[s] = avg_w[s] = Real{0};
       }
     };
 

@@ -346,7 +346,7 @@ void init_citizens(World& w, const CitizenLayout& layout) {
               a = -1.0;
               z.fixed[i] = static_cast<std::uint8_t>(z.fixed[i] | (1u << s));
             }
-            z.attitude[std::size_t{i} * num_states + s] = static_cast<float>(a);
+            z.attitude[std::size_t{i} * num_states + s] = static_cast<Real>(a);
           }
           z.openness[i] =
               static_cast<float>(rng.clamped_normal(cc.openness_mean, cc.openness_sd, 0.0, 2.0));

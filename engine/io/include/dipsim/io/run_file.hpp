@@ -84,7 +84,7 @@ class RunWriter {
   /// to snapshots/attitude (snapshot, citizen, state), float32, chunked and compressed. The first
   /// snapshot writes the "citizen" coordinate (node ids); later ones must pass the same ids.
   void append_snapshot(std::uint32_t step, std::span<const NodeId> citizen_ids,
-                       std::span<const float> values);
+                       std::span<const Real> values);
 
   /// Writes a 1-D array at a path relative to the root, such as "graph/node_country" or
   /// "cascades/size" (missing groups are created). Its dimension is `dim_names[0]`, or

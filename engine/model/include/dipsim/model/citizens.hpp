@@ -28,7 +28,7 @@ struct Citizens {
   std::uint32_t num_states = 0;
   std::vector<std::uint16_t> country;
   std::vector<std::uint8_t> online;  ///< 1 if on the platform (digital divide)
-  std::vector<float> attitude;       ///< [citizen * num_states + state], in [-1, 1]
+  std::vector<Real> attitude;        ///< [citizen * num_states + state], in [-1, 1]
   std::vector<float> openness;       ///< bounded-confidence width
   std::vector<float> susceptibility;
   std::vector<float> literacy;         ///< media literacy in [0, 1]
@@ -39,7 +39,7 @@ struct Citizens {
   std::vector<std::uint64_t> reached;
   std::vector<std::uint8_t> fixed;  ///< bit s set: a zealot whose attitude toward s never changes
   /// Initial attitudes [citizen * num_states + state]; kept only when stubbornness > 0.
-  std::vector<float> initial_attitude;
+  std::vector<Real> initial_attitude;
   /// Memory of kSeenSlots root items seen, [citizen * kSeenSlots + slot]. The count of
   /// exposures is in the low 6 bits; bit 6 is set once a correction of that root was delivered,
   /// bit 7 once the citizen reshared it (reshared roots are evicted last).

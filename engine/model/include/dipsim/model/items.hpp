@@ -22,7 +22,7 @@ struct NewItem {
   NodeId author;
   ItemId parent;  ///< item reshared, or kNoItem for an original post
   std::uint8_t state;
-  float stance;
+  Real stance;
   float quality;
   float appeal;
   graph::NodeKind source_kind;
@@ -58,7 +58,8 @@ class ItemStore {
   std::vector<std::uint8_t> state;
   std::vector<graph::NodeKind> source_kind;
   std::vector<std::uint16_t> depth;  ///< reshare depth (0 for originals)
-  std::vector<float> stance, quality, appeal, credibility;
+  std::vector<Real> stance;
+  std::vector<float> quality, appeal, credibility;
   std::vector<std::uint8_t> theme, language, labels;
   std::vector<std::uint8_t> from_bot;   ///< 1 if a bot posted or reshared it
   std::vector<ItemId> correction;       ///< per root: a fact-checker's correction or kNoItem

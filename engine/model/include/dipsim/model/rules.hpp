@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "dipsim/core/types.hpp"
+
 namespace dipsim::model {
 
 /// Confidence width that means "no bound": the whole attitude range [-1, 1] is 2 wide, so a
@@ -14,7 +16,7 @@ inline constexpr float kUnboundedOpenness = 2.0f;
 /// The bounded-confidence test: an item at `distance` from the reader's attitude is within a
 /// confidence width `openness` when distance < openness (strict, as in Deffuant et al. 2000),
 /// or always when openness is kUnboundedOpenness (the voter model's "copy anyone").
-inline bool within_confidence(float distance, float openness) {
+inline bool within_confidence(Real distance, float openness) {
   return distance < openness || (openness >= kUnboundedOpenness && distance == distance);
 }
 
@@ -23,21 +25,21 @@ inline bool within_confidence(float distance, float openness) {
 /// width `openness` moves toward an item's stance `x` by `rate * (x - a)` when |x - a| < openness
 /// (or always, when openness is 2: no bound) and ignores it otherwise. The item does not move (it
 /// is a post, not a person). Result is clamped to [-1, 1].
-inline float bounded_confidence_update(float a, float x, float openness, float rate) {
-  const float d = x - a;
+inline Real bounded_confidence_update(Real a, Real x, float openness, Real rate) {
+  const Real d = x - a;
   if (!within_confidence(std::fabs(d), openness)) return a;
-  return std::clamp(a + rate * d, -1.0f, 1.0f);
+  return std::clamp(a + rate * d, Real{-1}, Real{1});
 }
 
 /// Bounded confidence with an optional backfire effect: an item further than `threshold` from
 /// the reader pushes it away by `strength * rate * (x - a)` instead (a boomerang effect, Hovland,
 /// Janis & Kelley 1953; Nyhan & Reifler 2010, Polit. Behav. 32:303). Without backfire (or within
 /// the threshold) this is bounded_confidence_update.
-inline float attitude_update(float a, float x, float openness, float rate, bool backfire,
-                             float threshold, float strength) {
-  const float d = x - a;
+inline Real attitude_update(Real a, Real x, float openness, Real rate, bool backfire,
+                            float threshold, float strength) {
+  const Real d = x - a;
   if (backfire && std::fabs(d) > threshold) {
-    return std::clamp(a - strength * rate * d, -1.0f, 1.0f);
+    return std::clamp(a - strength * rate * d, Real{-1}, Real{1});
   }
   return bounded_confidence_update(a, x, openness, rate);
 }

@@ -67,7 +67,7 @@ class Simulation {
   const MetricFrame& metrics() const { return frame_; }
   const World& world() const { return world_; }
   /// Attitudes of all citizens, row-major citizen x state.
-  const std::vector<float>& attitudes() const { return world_.citizens.attitude; }
+  const std::vector<Real>& attitudes() const { return world_.citizens.attitude; }
   /// Work of the latest step's read phase.
   const StepStats& step_stats() const { return stats_; }
   /// Platform counts of every completed step.
