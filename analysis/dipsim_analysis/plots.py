@@ -422,6 +422,7 @@ def plot_sweep_heatmap(table: pd.DataFrame, ax: Any = None, title: str | None = 
     units = table.attrs.get("units", {}).get(metric)
     fig, ax = style.figure_and_axes(ax, figsize=(6.0, 4.2))
     values = table.to_numpy(dtype=float)
+    ax.grid(False)
     mesh = ax.pcolormesh(np.arange(values.shape[1] + 1), np.arange(values.shape[0] + 1),
                          np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax,
                          shading="flat")
@@ -429,7 +430,6 @@ def plot_sweep_heatmap(table: pd.DataFrame, ax: Any = None, title: str | None = 
     ax.set_yticks(np.arange(values.shape[0]) + 0.5, [_fmt_tick(v) for v in table.index])
     ax.set_xlabel(_param_label(table.attrs.get("x", table.columns.name)))
     ax.set_ylabel(_param_label(table.attrs.get("y", table.index.name)))
-    ax.grid(False)
     if annotate:
         norm = mesh.norm
         for i in range(values.shape[0]):
