@@ -426,7 +426,8 @@ def response_curve(df: pd.DataFrame, metric: str, x: str, by: Sequence[str] | No
     by = [c for c in by if c != x]
     keys = (["arm"] if "arm" in df.columns else []) + list(by) + [x]
     rows = []
-    for key, g in df.groupby(keys, sort=True, observed=True, dropna=False):
+    for key, g in df.groupby(keys[0] if len(keys) == 1 else keys, sort=True, observed=True,
+                             dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(keys, key)), "metric": metric,
                      **t_interval(g[metric].to_numpy(dtype=float), confidence),
@@ -525,7 +526,7 @@ def _paired(a: pd.DataFrame, b: pd.DataFrame, metric: str, pair: list[str], by: 
                          f"e.g. {dict(bad[keys])}")
     merged["_d"] = merged[metric + "_b"] - merged[metric + "_a"]
     rows = []
-    groups = merged.groupby(by, sort=False) if by else [((), merged)]
+    groups = merged.groupby(by[0] if len(by) == 1 else by, sort=False) if by else [((), merged)]
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         t = t_interval(g["_d"].to_numpy(dtype=float), confidence)
