@@ -384,7 +384,7 @@ def plot_response_curves(curve: pd.DataFrame, ax: Any = None, title: str | None 
         m = g["mean"].to_numpy(dtype=float)
         lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
         kw = {"color": style.color(ci), "linestyle": style.linestyle(si) if connect else "none"}
-        ax.errorbar(xs, m, yerr=np.vstack([m - lo, hi - m]), marker="o", markersize=4,
+        ax.errorbar(xs, m, yerr=np.nan_to_num(np.vstack([m - lo, hi - m])), marker="o", markersize=4,
                     capsize=2, label=lab, **kw)
         if band and connect and len(xs) > 1:
             ax.fill_between(xs, lo, hi, color=kw["color"], alpha=0.12, linewidth=0)
@@ -498,7 +498,7 @@ def plot_sweep_difference(diff: pd.DataFrame, x: str | None = None, ax: Any = No
         lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
         colour = style.color(ci)
         lab = f"{b} − {g['arm_a'].iloc[0]}" + (f" · {slab}" if slab else "")
-        ax.errorbar(xs, m, yerr=np.vstack([m - lo, hi - m]), marker="o", markersize=4,
+        ax.errorbar(xs, m, yerr=np.nan_to_num(np.vstack([m - lo, hi - m])), marker="o", markersize=4,
                     capsize=2, color=colour,
                     linestyle=style.linestyle(si) if connect else "none", label=lab)
         if connect and len(xs) > 1:

@@ -465,6 +465,8 @@ def sweep_paired_difference(df: pd.DataFrame, metric: str, arm_b: str | Sequence
         pandas.DataFrame: ``arm_a``, ``arm_b``, the ``by`` columns, then ``metric``, ``n``
         (pairs), ``mean_a``, ``mean_b``, ``mean_diff``, ``sd_diff``, ``se_diff``, ``t_crit``,
         ``ci_low``, ``ci_high``, ``confidence`` (as :func:`dipsim_analysis.paired_difference`).
+        A pair in which either run has no value (not complete: NaN) is left out; groups without
+        any pair are left out.
     Raises:
         ValueError: fewer than two arms, unknown arms, runs that do not pair up, or pairs whose
         seeds differ.
@@ -524,18 +526,24 @@ def _paired(a: pd.DataFrame, b: pd.DataFrame, metric: str, pair: list[str], by: 
         bad = merged[merged["_merge"] != "both"].iloc[0]
         raise ValueError(f"runs of one arm have no partner in the other (pairs by {keys}); "
                          f"e.g. {dict(bad[keys])}")
+    # A pair with a missing value (a run that is not complete) is left out of every statistic.
+    merged = merged[merged[metric + "_a"].notna() & merged[metric + "_b"].notna()].copy()
     merged["_d"] = merged[metric + "_b"] - merged[metric + "_a"]
     rows = []
     groups = merged.groupby(by[0] if len(by) == 1 else by, sort=False) if by else [((), merged)]
     for key, g in groups:
         key = key if isinstance(key, tuple) else (key,)
         t = t_interval(g["_d"].to_numpy(dtype=float), confidence)
+        if not len(g):
+            continue
         rows.append({**dict(zip(by, key)), "metric": metric, "n": t["n"],
                      "mean_a": float(g[metric + "_a"].mean()),
                      "mean_b": float(g[metric + "_b"].mean()), "mean_diff": t["mean"],
                      "sd_diff": t["sd"], "se_diff": t["se"], "t_crit": t["t_crit"],
                      "ci_low": t["ci_low"], "ci_high": t["ci_high"], "confidence": confidence})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=[*by, "metric", "n", "mean_a", "mean_b", "mean_diff",
+                                       "sd_diff", "se_diff", "t_crit", "ci_low", "ci_high",
+                                       "confidence"])
 
 
 def sweep_heatmap(df: pd.DataFrame, metric: str, x: str, y: str, arm: str | None = None,

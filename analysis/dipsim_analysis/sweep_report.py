@@ -168,7 +168,9 @@ def _difference_section(df: pd.DataFrame, col: str, params: list[str], grid: boo
         x = params[0]
         others = params[1:]
         lines = grid and _combos(df, others) <= MAX_LINE_COMBOS
-        by = (["point", *params] if (lines or not grid) else [x])
+        # Grid: per point, other parameters as line styles (few) or pooled over them (many).
+        # Sampled designs: per point, one marker each, no line styles.
+        by = ["point", x] if not grid else (["point", *params] if lines else [x])
         d = sweep_paired_difference(df, col, by=by)
         fig = plots.plot_sweep_difference(d, x=x, connect=grid)
         cap = ("Mean paired difference of each arm from the first arm over replicates (pairs: "
@@ -238,24 +240,26 @@ def build_sweep_report(path: str | os.PathLike[str], title: str | None = None) -
                     "</p>")
     elif not summaries:
         body.append("<h2>Results</h2><p>The index has no summary columns.</p>")
+    # Runs that are not complete have NaN summaries in the index: every statistic leaves them
+    # (and, for paired differences, their partners) out.
     for col in summaries if not done.empty else []:
         units = info.get("units", {}).get(col, "")
         body.append(f'<h2 id="{_esc(col)}">{_esc(col)}</h2><p><code>'
                     f"{_esc(info['summaries'][col])}</code>"
                     + (f" — {_esc(style.unit_text(units))}" if units else "") + "</p>")
         if params:
-            fig, cap = _response_figure(done, col, params, grid)
+            fig, cap = _response_figure(df, col, params, grid)
             body.append("<h3>Response curves</h3>"
                         + _figure_html(fig, f"response curves of {col}", _esc(cap)))
         if grid and len(params) >= 2:
-            fig = _heatmap_figure(done, col, params[0], params[1], arms)
+            fig = _heatmap_figure(df, col, params[0], params[1], arms)
             extra = (f" averaged over {', '.join(params[2:])}" if len(params) > 2 else "")
             body.append("<h3>Heat map</h3>" + _figure_html(
                 fig, f"heat map of {col}",
                 _esc(f"Mean over replicates{extra}, per arm; one colour scale for all arms.")))
         if len(arms) >= 2:
             body.append("<h3>Paired arm differences</h3>"
-                        + _difference_section(done, col, params, grid))
+                        + _difference_section(df, col, params, grid))
     if sweep_text:
         body.append("<h2>Sweep file</h2><details><summary>The sweep file as stored in the index"
                     f"</summary><pre>{_esc(sweep_text)}</pre></details>")

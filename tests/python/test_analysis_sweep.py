@@ -70,6 +70,20 @@ summaries:
     state: Alpha
 """
 
+LHS = WORLD + """\
+name: lhs
+seed: 8
+design: latin_hypercube
+n: 5
+parameters:
+  states[0].posts_per_day: {{min: 1, max: 20}}
+  citizens.activity_per_hour: {{min: 0.1, max: 0.4}}
+replicates: 2
+arms:
+  base: {{}}
+  quiet_beta: {{states.1.posts_per_day: 0}}
+"""
+
 GRID = WORLD + """\
 name: grid
 seed: 3
@@ -213,6 +227,16 @@ def test_open_sweep_keeps_unfinished_runs_with_nan_metrics(line_sweep, dipsim, t
     curve = da.response_curve(df, "mean_attitude", "states[0].posts_per_day")
     n = curve.set_index(["arm", "country", "state", "states[0].posts_per_day"])["n"]
     assert n.loc[("base", "North", "Alpha", 8.0)] == 2 and n.loc[("base", "North", "Alpha", 2.0)] == 3
+    # Its partner in the other arm is left out of the paired differences, not the others.
+    diff = da.sweep_paired_difference(df, "mean_attitude").set_index(["point", "country",
+                                                                     "state"])["n"]
+    assert diff.loc[(1, "South", "Beta")] == 2 and diff.loc[(0, "South", "Beta")] == 3
+    # The report says so and still summarises the complete runs.
+    page = da.build_sweep_report(copy)
+    assert "Warning: 17 of 18 runs complete</strong> (1 pending)" in page
+    assert "<td>p0001_base_r02.h5</td><td>pending</td>" in page
+    # 4 summary columns (attitude, beta_south, favourable.North/South) x (curves, differences)
+    assert len(_images(page)) == page.count("<img") == 4 * 2
 
 
 def test_not_a_sweep_is_refused_with_the_reason(tmp_path, line_sweep):
@@ -418,6 +442,24 @@ def test_sweep_report_is_one_self_contained_page(grid_sweep, grid_report):
                          timeout=120, cwd=ROOT, env=ANALYSIS_ENV)
     assert res.returncode == 0 and res.stdout == "", res.stderr
     assert (grid_sweep.parent / "grid.html").exists()
+
+
+def test_sweep_report_of_a_sampled_design(dipsim, tmp_path_factory):
+    # Latin hypercube: every point has its own parameter values, so no heat map; the curves
+    # are one marker per point (not joined), and the default summary (final mean attitude per
+    # state, mean over countries) is what the page shows.
+    folder = _sweep(dipsim, tmp_path_factory, "lhs", LHS)
+    df = da.open_sweep(folder, metrics=[])
+    assert df.attrs["design"] == "latin_hypercube" and len(df) == 20
+    assert list(df.attrs["summaries"]) == ["mean_attitude.Alpha", "mean_attitude.Beta"]
+    curve = da.response_curve(df, "mean_attitude.Beta", "citizens.activity_per_hour", by=[])
+    assert len(curve) == 10 and (curve["n"] == 2).all()
+    page = da.build_sweep_report(folder)
+    assert "Status: complete." in page and "Heat map" not in page
+    assert "Sampled design: each marker is one point" in page
+    assert "(5 distinct values)" in page
+    # Per summary: response curves (2 panels) and paired differences.
+    assert len(_images(page)) == page.count("<img") == 4
 
 
 def test_sweep_report_of_a_folder_that_is_not_a_sweep_fails_cleanly(tmp_path, run_cli):
