@@ -316,9 +316,9 @@ def _series_label(key: tuple, names: list[str]) -> str:
 
 def _group_styles(frame: pd.DataFrame, colour_by: str | None, style_by: list[str],
                   order: list[str] | None = None):
-    """Yields (sub-frame, colour value, colour index, line-style index, style label) per series: colour = the
-    ``colour_by`` value (an arm; its index in ``order`` when given, so an arm keeps its colour
-    from plot to plot), line style = the combination of ``style_by`` values."""
+    """Yields (sub-frame, colour value, colour index, line-style index, style label) per series:
+    colour = the ``colour_by`` value (an arm; its index in ``order`` when given, so an arm keeps
+    its colour from plot to plot), line style = the combination of ``style_by`` values."""
     colours = list(pd.unique(frame[colour_by])) if colour_by else [None]
     index = {c: (order.index(str(c)) if order and str(c) in order else i)
              for i, c in enumerate(colours)}
@@ -384,7 +384,8 @@ def plot_response_curves(curve: pd.DataFrame, ax: Any = None, title: str | None 
         m = g["mean"].to_numpy(dtype=float)
         lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
         kw = {"color": style.color(ci), "linestyle": style.linestyle(si) if connect else "none"}
-        ax.errorbar(xs, m, yerr=np.nan_to_num(np.vstack([m - lo, hi - m])), marker="o", markersize=4,
+        yerr = np.nan_to_num(np.vstack([m - lo, hi - m]))  # no interval (n < 2): no bar
+        ax.errorbar(xs, m, yerr=yerr, marker="o", markersize=4,
                     capsize=2, label=lab, **kw)
         if band and connect and len(xs) > 1:
             ax.fill_between(xs, lo, hi, color=kw["color"], alpha=0.12, linewidth=0)
@@ -498,7 +499,8 @@ def plot_sweep_difference(diff: pd.DataFrame, x: str | None = None, ax: Any = No
         lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
         colour = style.color(ci)
         lab = f"{b} − {g['arm_a'].iloc[0]}" + (f" · {slab}" if slab else "")
-        ax.errorbar(xs, m, yerr=np.nan_to_num(np.vstack([m - lo, hi - m])), marker="o", markersize=4,
+        yerr = np.nan_to_num(np.vstack([m - lo, hi - m]))  # no interval (n < 2): no bar
+        ax.errorbar(xs, m, yerr=yerr, marker="o", markersize=4,
                     capsize=2, color=colour,
                     linestyle=style.linestyle(si) if connect else "none", label=lab)
         if connect and len(xs) > 1:

@@ -9,7 +9,8 @@ metric two columns read from the run file: ``<metric>`` (the value at the last s
 as :func:`dipsim_analysis.time_average`). Only the ``metrics/`` datasets asked for are read, and
 of each only its last row and the window; snapshots, graphs and cascades are never touched.
 
-Summaries over replicates (each with a Student-t interval, mean ± t(1 − α/2, n − 1) · s/√n):
+Summaries over replicates (each with a Student-t interval,
+mean ± t(1 − α/2, n − 1) · s/√n):
 
 - :func:`response_curve`: a metric against one swept parameter, per arm;
 - :func:`sweep_paired_difference`: arm B − arm A paired by point and replicate (the arms of a

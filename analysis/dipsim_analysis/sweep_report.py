@@ -114,7 +114,8 @@ def _combos(df: pd.DataFrame, cols: list[str]) -> int:
     return len(df[cols].drop_duplicates()) if cols else 1
 
 
-def _response_figure(df: pd.DataFrame, col: str, params: list[str], grid: bool) -> tuple[Figure, str]:
+def _response_figure(df: pd.DataFrame, col: str, params: list[str],
+                     grid: bool) -> tuple[Figure, str]:
     shown = params[:MAX_PANELS]
     fig = Figure(figsize=(8.6, 3.5 * len(shown) + 0.3), layout="constrained")
     axes = fig.subplots(len(shown), 1, squeeze=False).ravel()

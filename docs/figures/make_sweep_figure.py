@@ -1,7 +1,7 @@
 """Makes docs/figures/sweep_bots_fact_check.png, the figure of docs/analysis.md ("Sweeps"), from
 the ready-made sweep scenarios/sweeps/bots_fact_check.yaml (108 runs, about half a minute):
 
-    build/release/bin/dipsim sweep scenarios/sweeps/bots_fact_check.yaml   # -> sweeps/bots_fact_check/
+    build/release/bin/dipsim sweep scenarios/sweeps/bots_fact_check.yaml
     PYTHONPATH=analysis /usr/bin/python3 docs/figures/make_sweep_figure.py [SWEEP_DIR]
 """
 import pathlib

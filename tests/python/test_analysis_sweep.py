@@ -226,7 +226,8 @@ def test_open_sweep_keeps_unfinished_runs_with_nan_metrics(line_sweep, dipsim, t
     assert df["mean_attitude"].notna().sum() == 68
     curve = da.response_curve(df, "mean_attitude", "states[0].posts_per_day")
     n = curve.set_index(["arm", "country", "state", "states[0].posts_per_day"])["n"]
-    assert n.loc[("base", "North", "Alpha", 8.0)] == 2 and n.loc[("base", "North", "Alpha", 2.0)] == 3
+    assert n.loc[("base", "North", "Alpha", 8.0)] == 2
+    assert n.loc[("base", "North", "Alpha", 2.0)] == 3
     # Its partner in the other arm is left out of the paired differences, not the others.
     diff = da.sweep_paired_difference(df, "mean_attitude").set_index(["point", "country",
                                                                      "state"])["n"]
