@@ -1,4 +1,5 @@
-"""Command line of the analysis package: ``python3 -m dipsim_analysis report RUN.h5 -o X.html``.
+"""Command line of the analysis package: ``python3 -m dipsim_analysis report RUN.h5 -o X.html``
+or ``… report SWEEP_DIR -o X.html`` (a sweep folder, or its ``index.h5``).
 
 ``dipsim report ARGS`` execs ``/usr/bin/python3 -m dipsim_analysis report ARGS`` with
 ``PYTHONPATH=<source>/analysis``; it may set ``DIPSIM_PROG=dipsim`` so that usage and error
@@ -17,6 +18,12 @@ import sys
 os.environ["MPLBACKEND"] = "Agg"
 
 
+def default_sweep_output(folder: str | os.PathLike[str]) -> pathlib.Path:
+    """The sweep folder ``sweeps/x`` → ``sweeps/x.html`` (next to the folder, not in it)."""
+    p = pathlib.Path(folder).resolve()
+    return pathlib.Path(os.path.relpath(p.with_name(p.name + ".html")))
+
+
 def default_output(run: str) -> pathlib.Path:
     """``runs/x.h5`` → ``runs/x.html``; ``runs/x.h5.partial`` → ``runs/x.partial.html``."""
     p = pathlib.Path(run)
@@ -33,14 +40,17 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         prog=prog, description="Analyse dipsim run files (see docs/analysis.md).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     rep = sub.add_parser(
-        "report", help="write a self-contained HTML report of a run",
+        "report", help="write a self-contained HTML report of a run or a sweep",
         description="Writes one self-contained HTML page (plots embedded, no external "
-                    "resources) summarising a run: status, provenance, attitude trajectories, "
-                    "final values, cascades and the resolved scenario. Works on complete and "
-                    "on .partial (interrupted, failed) run files.")
-    rep.add_argument("run", metavar="RUN.h5", help="run file (FILE or FILE.partial)")
+                    "resources). For a run file: status, provenance, attitude trajectories, "
+                    "final values, cascades and the resolved scenario (complete and .partial "
+                    "files). For a sweep folder (or its index.h5): design, provenance, response "
+                    "curves, heat maps and paired arm differences of the index's summaries.")
+    rep.add_argument("run", metavar="RUN.h5|SWEEP_DIR",
+                     help="run file (FILE or FILE.partial), or a sweep folder or its index.h5")
     rep.add_argument("-o", "--output", metavar="FILE",
-                     help="HTML file to write (replaced if it exists); default RUN with .html")
+                     help="HTML file to write (replaced if it exists); default RUN with .html, "
+                          "or SWEEP_DIR.html next to a sweep folder")
     rep.add_argument("--title", help="page title (default: the scenario's title)")
     rep.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     return parser
@@ -60,7 +70,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         from .load import RunFileError, check_run
         from .report import write_report
+        from .sweep import SweepError, is_sweep, resolve_sweep_path
+        from .sweep_report import write_sweep_report
 
+        if os.path.isdir(args.run) or is_sweep(args.run):
+            try:
+                folder, _ = resolve_sweep_path(args.run)
+            except (FileNotFoundError, SweepError) as e:
+                return fail(2, str(e))
+            out = pathlib.Path(args.output) if args.output else default_sweep_output(folder)
+            if out.is_dir():
+                return fail(2, f"{out}: is a directory; give the report's file name with -o")
+            if not out.parent.exists():
+                return fail(2, f"{out}: folder {out.parent} does not exist")
+            try:
+                write_sweep_report(args.run, out, title=args.title)
+            except (FileNotFoundError, RunFileError) as e:
+                return fail(2, str(e))
+            except OSError as e:
+                return fail(1, f"{out}: cannot write the report: {e}")
+            if not args.quiet:
+                print(f"wrote {out}")
+            return 0
         try:
             run = check_run(args.run)
         except (FileNotFoundError, RunFileError) as e:

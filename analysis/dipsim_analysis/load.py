@@ -6,10 +6,10 @@ metrics or arrays: whatever the model writes into ``metrics/``, ``graph/`` or ``
 through. Every loader first checks that the file is a dipsim run and raises
 :class:`RunFileError` (a ``ValueError``) naming the file and the reason when it is not.
 
-Loaders read one run. Sweeps (a folder of runs plus an index of their parameters) will get their
-own loader that returns the same frames with extra key columns (``arm``, ``replicate``,
-parameters); the summaries in :mod:`dipsim_analysis.summary` already group by whatever key
-columns a frame carries, so they will take its output unchanged.
+Loaders read one run. Sweeps (a folder of runs plus an index of their parameters) have their
+own loader, :func:`dipsim_analysis.open_sweep` (module :mod:`dipsim_analysis.sweep`), which
+returns the same per-country × state values with extra key columns (``arm``, ``replicate``,
+parameters).
 """
 from __future__ import annotations
 
@@ -65,8 +65,8 @@ def resolve_run_path(path: str | os.PathLike[str]) -> pathlib.Path:
     """
     p = pathlib.Path(path)
     if p.is_dir():
-        raise RunFileError(f"{p}: is a directory, not a run file (sweep folders are not "
-                           "supported yet)")
+        raise RunFileError(f"{p}: is a directory, not a run file (for a sweep folder use "
+                           "open_sweep)")
     if p.exists():
         return p
     partial = p.with_name(p.name + ".partial")

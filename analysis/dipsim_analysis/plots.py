@@ -297,3 +297,219 @@ def plot_arm_comparison(diff: pd.DataFrame, ax: Any = None, label_a: str = "A",
     if len(metrics) > 1:
         style.outside_legend(ax)
     return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweeps
+
+
+def _param_label(name: str) -> str:
+    """Axis label of a swept parameter: its scenario key as written in the sweep file (units
+    are those of the key in docs/scenario-reference.md)."""
+    return str(name)
+
+
+def _series_label(key: tuple, names: list[str]) -> str:
+    return ", ".join(f"{n}={v}" if n not in ("arm", "country", "state", "arm_b") else str(v)
+                     for n, v in zip(names, key))
+
+
+def _group_styles(frame: pd.DataFrame, colour_by: str | None, style_by: list[str],
+                  order: list[str] | None = None):
+    """Yields (sub-frame, colour value, colour index, line-style index, style label) per series:
+    colour = the ``colour_by`` value (an arm; its index in ``order`` when given, so an arm keeps
+    its colour from plot to plot), line style = the combination of ``style_by`` values."""
+    colours = list(pd.unique(frame[colour_by])) if colour_by else [None]
+    index = {c: (order.index(str(c)) if order and str(c) in order else i)
+             for i, c in enumerate(colours)}
+    combos = (list(dict.fromkeys(map(tuple, frame[style_by].astype(str).to_numpy())))
+              if style_by else [()])
+    for ci, c in enumerate(colours):
+        sub = frame[frame[colour_by] == c] if colour_by else frame
+        for si, combo in enumerate(combos):
+            if style_by:
+                mask = np.all(sub[style_by].astype(str).to_numpy() == np.array(combo), axis=1)
+                g = sub[mask]
+            else:
+                g = sub
+            if g.empty:
+                continue
+            yield (g, c, index[c], si,
+                   _series_label(combo, style_by) if style_by and len(combos) > 1 else "")
+
+
+def _dodge(frame: pd.DataFrame, x: str, n_series: int, k: int, dodge: float) -> float:
+    """Horizontal offset of series ``k`` of ``n_series`` (a fraction ``dodge`` of the smallest
+    gap between x values), so that error bars at the same x do not hide each other."""
+    if n_series < 2 or dodge <= 0:
+        return 0.0
+    xs = np.unique(frame[x].to_numpy(dtype=float))
+    gap = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
+    return (k - (n_series - 1) / 2) * dodge * gap / max(n_series - 1, 1)
+
+
+@style.styled
+def plot_response_curves(curve: pd.DataFrame, ax: Any = None, title: str | None = None,
+                         band: bool = True, dodge: float = 0.25, connect: bool = True
+                         ) -> Figure:
+    """Response curves of a sweep: mean of a metric against a swept parameter, one line per arm
+    (colour) and per value of the other key columns (line style), with the confidence interval
+    over replicates as a shaded band (and error bars on the markers).
+
+    Args:
+        curve (pandas.DataFrame): :func:`dipsim_analysis.response_curve` output (filter it to
+            the countries and states to show; each combination is a line style).
+        ax (matplotlib.axes.Axes | None): axes to draw in; default a new figure.
+        title (str | None): axes title; default the metric's name.
+        band (bool): shade the confidence interval.
+        dodge (float): spread the series' markers sideways over this fraction of the smallest
+            gap between x values (0: none), so that their error bars stay visible.
+        connect (bool): join a series' points with lines (and shade the band); False for
+            sampled designs (Latin hypercube, Sobol), whose points are not a curve.
+    Returns:
+        matplotlib.figure.Figure: the figure.
+    """
+    x = curve.attrs.get("x")
+    if x is None:
+        raise ValueError("curve has no attrs['x']: pass response_curve()'s output")
+    by = [c for c in curve.attrs.get("by", []) if c in curve.columns and curve[c].nunique() > 1]
+    metric = curve.attrs.get("metric", str(curve["metric"].iloc[0]) if len(curve) else "")
+    fig, ax = style.figure_and_axes(ax)
+    arm = "arm" if "arm" in curve.columns else None
+    series = list(_group_styles(curve, arm, by, curve.attrs.get("arms")))
+    for k, (g, c, ci, si, slab) in enumerate(series):
+        lab = " · ".join(p for p in ([str(c)] if arm else []) + [slab] if p) or None
+        g = g.sort_values(x)
+        xs = g[x].to_numpy(dtype=float) + _dodge(curve, x, len(series), k, dodge)
+        m = g["mean"].to_numpy(dtype=float)
+        lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
+        kw = {"color": style.color(ci), "linestyle": style.linestyle(si) if connect else "none"}
+        yerr = np.nan_to_num(np.vstack([m - lo, hi - m]))  # no interval (n < 2): no bar
+        ax.errorbar(xs, m, yerr=yerr, marker="o", markersize=4,
+                    capsize=2, label=lab, **kw)
+        if band and connect and len(xs) > 1:
+            ax.fill_between(xs, lo, hi, color=kw["color"], alpha=0.12, linewidth=0)
+    units = curve.attrs.get("units", {}).get(metric)
+    conf = float(curve["confidence"].iloc[0]) if len(curve) else 0.95
+    ax.set_xlabel(_param_label(x))
+    ax.set_ylabel(style.label(metric, units))
+    ax.set_title(title if title is not None else
+                 f"{style.pretty(metric).capitalize()}: mean over replicates ({conf:.0%} CI)")
+    style.outside_legend(ax)
+    return fig
+
+
+@style.styled
+def plot_sweep_heatmap(table: pd.DataFrame, ax: Any = None, title: str | None = None,
+                       vmin: float | None = None, vmax: float | None = None,
+                       cmap: str = "viridis", annotate: bool = True,
+                       colorbar: bool = True) -> Figure:
+    """Heat map of a metric over two swept parameters (one cell per grid value pair).
+
+    Args:
+        table (pandas.DataFrame): :func:`dipsim_analysis.sweep_heatmap` output (rows = y
+            values, columns = x values).
+        ax (matplotlib.axes.Axes | None): axes to draw in; default a new figure.
+        title (str | None): axes title; default the metric and the arm.
+        vmin, vmax (float | None): colour scale (give the same to compare several maps).
+        cmap (str): colour map; default viridis (perceptually uniform, readable with the
+            common colour-vision deficiencies and in grey).
+        annotate (bool): write each cell's value.
+        colorbar (bool): draw the colour bar (labelled with the metric and its units).
+    Returns:
+        matplotlib.figure.Figure: the figure.
+    """
+    metric = table.attrs.get("metric", "")
+    units = table.attrs.get("units", {}).get(metric)
+    fig, ax = style.figure_and_axes(ax, figsize=(6.0, 4.2))
+    values = table.to_numpy(dtype=float)
+    ax.grid(False)
+    mesh = ax.pcolormesh(np.arange(values.shape[1] + 1), np.arange(values.shape[0] + 1),
+                         np.ma.masked_invalid(values), cmap=cmap, vmin=vmin, vmax=vmax,
+                         shading="flat")
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5, [_fmt_tick(v) for v in table.columns])
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [_fmt_tick(v) for v in table.index])
+    ax.set_xlabel(_param_label(table.attrs.get("x", table.columns.name)))
+    ax.set_ylabel(_param_label(table.attrs.get("y", table.index.name)))
+    if annotate:
+        norm = mesh.norm
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                v = values[i, j]
+                if np.isnan(v):
+                    continue
+                dark = norm(v) < 0.55  # viridis: light text on the dark (low) end
+                ax.text(j + 0.5, i + 0.5, f"{v:.3g}", ha="center", va="center",
+                        fontsize="small", color="white" if dark else "black")
+    if colorbar:
+        fig.colorbar(mesh, ax=ax, label=style.label(metric, units))
+    where = table.attrs.get("where") or {}
+    arm = table.attrs.get("arm")
+    extra = ", ".join([f"arm {arm}"] * (arm is not None) + [str(v) for v in where.values()])
+    ax.set_title(title if title is not None else
+                 f"{style.pretty(metric).capitalize()}" + (f" ({extra})" if extra else ""))
+    return fig
+
+
+def _fmt_tick(v: Any) -> str:
+    if isinstance(v, (float, np.floating)):
+        return f"{float(v):g}"
+    return str(v)
+
+
+@style.styled
+def plot_sweep_difference(diff: pd.DataFrame, x: str | None = None, ax: Any = None,
+                          title: str | None = None, dodge: float = 0.25,
+                          connect: bool = True) -> Figure:
+    """Paired arm differences against a swept parameter: mean B − A over replicates with its
+    confidence interval (error bars and a shaded band), one colour per compared arm B, one
+    line style per value of the other key columns, and a dotted line at 0 (an interval that
+    excludes 0 is an effect at that confidence).
+
+    Args:
+        diff (pandas.DataFrame): :func:`dipsim_analysis.sweep_paired_difference` output (filter
+            it to the countries and states to show).
+        x (str | None): the parameter on the x axis; default the first swept parameter among
+            the frame's key columns.
+        ax (matplotlib.axes.Axes | None): axes to draw in; default a new figure.
+        title (str | None): axes title.
+        dodge (float): spread the series sideways (see :func:`plot_response_curves`).
+        connect (bool): join a series' points with lines and shade the band.
+    Returns:
+        matplotlib.figure.Figure: the figure.
+    """
+    by = [c for c in diff.attrs.get("by", []) if c in diff.columns]
+    params = [p for p in diff.attrs.get("parameters", []) if p in by]
+    if x is None:
+        if not params:
+            raise ValueError("no swept parameter among the difference's key columns; pass x=")
+        x = params[0]
+    if x not in diff.columns:
+        raise KeyError(f"no column {x!r} in the differences")
+    others = [c for c in by if c not in (x, "point") and diff[c].nunique() > 1]
+    metric = diff.attrs.get("metric", str(diff["metric"].iloc[0]) if len(diff) else "")
+    units = diff.attrs.get("units", {}).get(metric)
+    fig, ax = style.figure_and_axes(ax)
+    arms = list(diff.attrs.get("arms", []))
+    series = list(_group_styles(diff, "arm_b", others, arms))
+    for k, (g, b, ci, si, slab) in enumerate(series):
+        g = g.sort_values(x)
+        xs = g[x].to_numpy(dtype=float) + _dodge(diff, x, len(series), k, dodge)
+        m = g["mean_diff"].to_numpy(dtype=float)
+        lo, hi = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
+        colour = style.color(ci)
+        lab = f"{b} − {g['arm_a'].iloc[0]}" + (f" · {slab}" if slab else "")
+        yerr = np.nan_to_num(np.vstack([m - lo, hi - m]))  # no interval (n < 2): no bar
+        ax.errorbar(xs, m, yerr=yerr, marker="o", markersize=4,
+                    capsize=2, color=colour,
+                    linestyle=style.linestyle(si) if connect else "none", label=lab)
+        if connect and len(xs) > 1:
+            ax.fill_between(xs, lo, hi, color=colour, alpha=0.12, linewidth=0)
+    ax.axhline(0.0, color="#555555", linewidth=0.8, linestyle=":")
+    conf = float(diff["confidence"].iloc[0]) if len(diff) else 0.95
+    ax.set_xlabel(_param_label(x))
+    ax.set_ylabel(f"Δ {style.label(metric, units)}")
+    ax.set_title(title if title is not None else
+                 f"Paired arm difference of {style.pretty(metric)} ({conf:.0%} CI)")
+    style.outside_legend(ax)
+    return fig

@@ -8,8 +8,8 @@ sizes), final values, cascade summary, metric descriptions, and the resolved sce
 collapsible ``<details>``. Each section appears only when the run has its data, so the report
 works on partial files and on runs whose model writes more or fewer metrics.
 
-A sweep report (folder of runs, issue 8) will reuse the pieces here (``_page``, ``_table``,
-``_figure_html``) around the sweep loader's frames.
+The sweep report (:mod:`dipsim_analysis.sweep_report`) reuses the pieces here (``_page``,
+``_table``, ``_figure_html``) around the sweep loader's frames.
 """
 from __future__ import annotations
 

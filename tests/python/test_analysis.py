@@ -74,19 +74,26 @@ def arm_runs(dipsim, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def interrupted_run(dipsim, tmp_path_factory):
-    """A run stopped by SIGINT: only NAME.h5.partial exists, status interrupted."""
-    out = tmp_path_factory.mktemp("interrupted") / "slow.h5"
+    """A run stopped by SIGINT after at least one completed step: only NAME.h5.partial exists,
+    status interrupted. On a loaded machine the first step may take longer than the first wait,
+    so the run is started again with a longer wait until a step was written."""
+    folder = tmp_path_factory.mktemp("interrupted")
+    out = folder / "slow.h5"
     partial = out.with_name(out.name + ".partial")
-    proc = subprocess.Popen([str(dipsim), "run", str(DATA / "analysis_slow.yaml"), "-o",
-                             str(out), "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and not (partial.exists() and partial.stat().st_size > 0):
-        time.sleep(0.02)
-    time.sleep(0.5)  # let some steps (and a snapshot every 10 steps) be written
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert partial.exists() and not out.exists()
+    for wait in (0.5, 2.0, 5.0, 10.0):
+        proc = subprocess.Popen([str(dipsim), "run", str(DATA / "analysis_slow.yaml"), "-o",
+                                 str(out), "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and not (partial.exists() and partial.stat().st_size > 0):
+            time.sleep(0.02)
+        time.sleep(wait)  # let some steps (and a snapshot every 10 steps) be written
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert partial.exists() and not out.exists()
+        with h5py.File(partial, "r") as f:
+            if int(f.attrs.get("steps_done", 0)) >= 1:
+                break
     return out
 
 
