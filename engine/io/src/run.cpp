@@ -368,6 +368,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
       out.append_step(0, simulation.metrics().values);
       snapshot_if_due(0);
     }
+    if (options.on_step) options.on_step(first - 1, simulation.metrics(), world);
     bool interrupted = false;
     for (std::uint32_t t = first; t <= cfg.run.steps; ++t) {
       if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
@@ -381,6 +382,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
         save_checkpoint();
       }
       if (options.progress) options.progress(t, cfg.run.steps);
+      if (options.on_step) options.on_step(t, simulation.metrics(), world);
     }
     if (interrupted && options.checkpoint_every > 0) save_checkpoint();
     result.steps_done = simulation.steps_done();
