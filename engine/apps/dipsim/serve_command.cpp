@@ -18,6 +18,7 @@
 #include <hdf5.h>
 #include <httplib.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -1085,6 +1086,12 @@ int run_serve_command(const std::vector<fs::path>& include_dirs) {
   httplib::Server http;
   // Each open event stream holds a worker; leave room for the page's other requests.
   http.new_task_queue = [] { return new httplib::ThreadPool(g_flags.max_streams + 16); };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second server would
+  // share the port silently instead of failing to bind.
+  http.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_keep_alive_timeout(2);
   http.set_read_timeout(10);
   http.set_write_timeout(10);

@@ -238,7 +238,7 @@ function resetRun() {
   if (state.source) state.source.close();
   if (state.session && !state.done) control("stop");
   if (state.networkTimer) clearInterval(state.networkTimer);
-  Object.assign(state, {session: null, source: null, meta: null, data: [], done: false, paused: false, networkTimer: null});
+  Object.assign(state, {session: null, source: null, meta: null, data: [], done: false, paused: false, networkTimer: null, networkStep: null});
   $("chart-grid").replaceChildren();
   $("legend").replaceChildren();
   $("progress").textContent = "";
@@ -343,8 +343,9 @@ function drawCharts() {
 
 // --- network --------------------------------------------------------------------------------------
 
-// Force-directed layout (springs on edges, short-range repulsion on a grid), computed once per
-// sample; positions are in [0,1]^2.
+// Force-directed layout after Fruchterman & Reingold (1991, Softw. Pract. Exper. 21:1129): springs
+// on edges, repulsion from the accounts in neighbouring grid cells (their "grid variant"),
+// computed once per sample; positions are scaled to [0,1]^2 at the end.
 function layout(net) {
   const n = net.kind.length;
   const px = new Float64Array(n), py = new Float64Array(n);
@@ -353,45 +354,51 @@ function layout(net) {
   const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let i = 0; i < n; ++i) {
     const angle = 2 * Math.PI * (net.country[i] + 0.5) / K;
-    const r = K > 1 ? 0.25 : 0;
-    px[i] = 0.5 + r * Math.cos(angle) + (rnd() - 0.5) * 0.4;
-    py[i] = 0.5 + r * Math.sin(angle) + (rnd() - 0.5) * 0.4;
+    const r = K > 1 ? 0.3 : 0;
+    px[i] = r * Math.cos(angle) + (rnd() - 0.5);
+    py[i] = r * Math.sin(angle) + (rnd() - 0.5);
   }
   const e = net.edges;
-  const cell = 0.04, G = Math.ceil(1 / cell);
-  for (let it = 0; it < 120; ++it) {
-    const fx = new Float64Array(n), fy = new Float64Array(n);
+  const k = Math.sqrt(1 / n), cell = 2 * k, iterations = 150;
+  const fx = new Float64Array(n), fy = new Float64Array(n);
+  for (let it = 0; it < iterations; ++it) {
+    fx.fill(0); fy.fill(0);
     const buckets = new Map();
+    const keyOf = (cx, cy) => (cx + 32768) * 65536 + (cy + 32768);
     for (let i = 0; i < n; ++i) {
-      const key = Math.floor(Math.min(Math.max(px[i], 0), 0.999) * G) * G + Math.floor(Math.min(Math.max(py[i], 0), 0.999) * G);
-      if (!buckets.has(key)) buckets.set(key, []);
-      buckets.get(key).push(i);
+      const key = keyOf(Math.floor(px[i] / cell), Math.floor(py[i] / cell));
+      let b = buckets.get(key);
+      if (!b) buckets.set(key, b = []);
+      b.push(i);
     }
     for (let i = 0; i < n; ++i) {
-      const cx = Math.floor(Math.min(Math.max(px[i], 0), 0.999) * G), cy = Math.floor(Math.min(Math.max(py[i], 0), 0.999) * G);
+      const cx = Math.floor(px[i] / cell), cy = Math.floor(py[i] / cell);
       for (let dx = -1; dx <= 1; ++dx) for (let dy = -1; dy <= 1; ++dy) {
-        const b = buckets.get((cx + dx) * G + cy + dy);
+        const b = buckets.get(keyOf(cx + dx, cy + dy));
         if (!b) continue;
         for (const j of b) {
           if (j === i) continue;
           const ddx = px[i] - px[j], ddy = py[i] - py[j];
-          const d2 = ddx * ddx + ddy * ddy + 1e-6;
-          const f = 2e-5 / d2;
+          const d2 = ddx * ddx + ddy * ddy + 1e-9;
+          if (d2 > cell * cell) continue;
+          const f = k * k / d2;  // k^2/d along the unit vector
           fx[i] += ddx * f; fy[i] += ddy * f;
         }
       }
     }
-    for (let k = 0; k < e.length; k += 2) {
-      const a = e[k], b = e[k + 1];
+    for (let q = 0; q < e.length; q += 2) {
+      const a = e[q], b = e[q + 1];
       const ddx = px[b] - px[a], ddy = py[b] - py[a];
-      fx[a] += ddx * 0.02; fy[a] += ddy * 0.02; fx[b] -= ddx * 0.02; fy[b] -= ddy * 0.02;
+      const d = Math.sqrt(ddx * ddx + ddy * ddy) + 1e-9;
+      const f = d / k;  // d^2/k along the unit vector
+      fx[a] += ddx * f; fy[a] += ddy * f; fx[b] -= ddx * f; fy[b] -= ddy * f;
     }
-    const cool = 0.05 * (1 - it / 120) + 0.002;
+    const temp = 0.1 * (1 - it / iterations) + 0.001;
     for (let i = 0; i < n; ++i) {
-      fx[i] += (0.5 - px[i]) * 0.01; fy[i] += (0.5 - py[i]) * 0.01;
-      const len = Math.hypot(fx[i], fy[i]);
-      const s = len > cool ? cool / len : 1;
-      px[i] += fx[i] * s; py[i] += fy[i] * s;
+      fx[i] -= px[i] * 0.5; fy[i] -= py[i] * 0.5;  // gravity keeps isolated accounts near
+      const len = Math.hypot(fx[i], fy[i]) + 1e-12;
+      const step = Math.min(len, temp) / len;
+      px[i] += fx[i] * step; py[i] += fy[i] * step;
     }
   }
   let minx = Infinity, maxx = -Infinity, miny = Infinity, maxy = -Infinity;
@@ -421,6 +428,7 @@ async function pollNetwork() {
   const key = `${state.session}/${arm}`;
   if (!state.layouts[key]) state.layouts[key] = layout(net);
   drawNetwork(net, state.layouts[key]);
+  state.networkStep = net.step;
   if (state.done && state.networkTimer) { clearInterval(state.networkTimer); state.networkTimer = null; }
 }
 
