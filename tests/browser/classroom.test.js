@@ -36,7 +36,26 @@ function plotted(page, metric, arm, st) {
     const consoleErrors = [];
     page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
     page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    // Every scenario the server offers opens with its knobs (as many controls as the API lists).
+    await page.goto(url);
+    await page.waitForSelector(".knob-input");
+    const offered = await page.$$eval("#scenario-select option", (os) => os.map((o) => o.value));
+    result.scenarios = {};
+    for (const name of offered) {
+      const api = await (await page.request.get(url + "api/scenarios/" + name)).json();
+      await page.selectOption("#scenario-select", name);
+      await page.waitForFunction(({n, want}) => window.classroom.scenario &&
+        window.classroom.scenario.name === want && document.querySelectorAll(".knob-input").length === n,
+      {n: api.knobs.length, want: name});
+      result.scenarios[name] = {
+        knobs: await page.$$eval(".knob-input", (es) => es.map((e) => e.dataset.key)),
+        question: await page.textContent("#question"),
+      };
+    }
+
     await page.goto(url + "#bot_swarm");
+    await page.reload();
+    await page.waitForFunction(() => window.classroom.scenario && window.classroom.scenario.name === "bot_swarm");
     await page.waitForSelector('.knob-input[data-key="citizens.count"]');
     result.title = await page.textContent("#title");
     result.question = await page.textContent("#question");

@@ -177,7 +177,7 @@ async function startRun() {
   meta.arms.forEach((a, i) => armSel.append(el("option", {value: String(i)}, `${a.label}${a.overrides.length ? ": " + a.overrides.join(", ") : ": as in the file"}`)));
   buildLegend();
   setButtons(true);
-  setStatus(`running session ${meta.session}`);
+  setStatus("running");
   const src = new EventSource(`/api/sessions/${meta.session}/events`);
   state.source = src;
   src.addEventListener("step", (ev) => onStep(JSON.parse(ev.data)));
@@ -186,7 +186,7 @@ async function startRun() {
     src.close();
     state.done = true;
     setButtons(false);
-    setStatus(`finished session ${meta.session}`);
+    setStatus("finished");
     pollNetwork();
     showDownloads();
   });
