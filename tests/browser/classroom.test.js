@@ -5,8 +5,8 @@
 //   node classroom.test.js URL SCREENSHOT_DIR
 //
 // Steps: open the page on the bot-swarm case, shrink the world and raise the bot share with the
-// knobs, keep the second arm (moderation on), press Run, wait until the charts have moved and the
-// run is done, read the plotted values from the SVG, take screenshots; then enter an invalid value
+// knobs, keep the second arm (moderation on), press Run, wait until the charts have moved, pause,
+// step and resume, wait until the run is done, read the plotted values from the SVG, take screenshots; then enter an invalid value
 // and read the error the page shows. Exits non-zero on any failed step.
 "use strict";
 const path = require("path");
@@ -73,6 +73,21 @@ function plotted(page, metric, arm, st) {
       return e && e.dataset.steps.split(",").length >= 10;
     }, null, {timeout: 60000});
     const early = await plotted(page, "mean_attitude", 0, 0);
+    // Pause holds the run; Step advances it by one hour; Resume lets it go on.
+    const last = () => page.evaluate(() => Math.max(...window.classroom.data.map((a) => a.step.length)));
+    await page.click("#pause");
+    await page.waitForFunction(() => document.querySelector("#pause").textContent === "Resume");
+    await page.waitForTimeout(600);
+    const held = await last();
+    await page.waitForTimeout(600);
+    result.paused_held = (await last()) === held;
+    await page.click("#step");
+    await page.waitForFunction((n) => Math.max(...window.classroom.data.map((a) => a.step.length)) === n + 1,
+      held, {timeout: 10000});
+    await page.waitForTimeout(400);
+    result.step_advanced = (await last()) === held + 1;
+    await page.click("#pause");  // now "Resume"
+    await page.waitForFunction(() => document.querySelector("#pause").textContent === "Pause");
     await page.waitForFunction(() => window.classroom.done === true, null, {timeout: 120000});
     await page.waitForSelector("table.scorecard");
     // The network view shows the last step once the run is done.

@@ -527,6 +527,7 @@ def test_classroom_page_in_chromium(server, tmp_path):
                     assert s["steps"] == list(range(steps))
                     np.testing.assert_array_equal(np.array(s["values"]), stored,
                                                   err_msg=f"{name} arm {arm} state {st}")
+    assert r["paused_held"] and r["step_advanced"]  # Pause holds the run, Step advances one hour
     att = r["series"]["mean_attitude/0/0"]["values"]
     assert att[-1] != att[0]  # the plotted values changed
     assert r["scorecard_rows"] == 6  # two arms x (header + two states)

@@ -393,8 +393,12 @@ std::string run_command_line(const Scenario& sc, const Arm& arm) {
 
 class Server {
  public:
-  Server(std::vector<Scenario> scenarios, std::optional<std::string> chosen, fs::path dir)
-      : scenarios_(std::move(scenarios)), chosen_(std::move(chosen)), dir_(std::move(dir)) {
+  Server(std::vector<Scenario> scenarios, std::optional<std::string> chosen, fs::path dir,
+         std::vector<fs::path> include_dirs)
+      : scenarios_(std::move(scenarios)),
+        chosen_(std::move(chosen)),
+        dir_(std::move(dir)),
+        include_dirs_(std::move(include_dirs)) {
     hbool_t threadsafe = 0;
     H5is_library_threadsafe(&threadsafe);
     hdf5_threadsafe_ = threadsafe > 0;
@@ -438,6 +442,7 @@ class Server {
   std::vector<Scenario> scenarios_;
   std::optional<std::string> chosen_;
   fs::path dir_;
+  std::vector<fs::path> include_dirs_;
   bool hdf5_threadsafe_ = true;
   std::mutex mu_;  ///< guards sessions_, next_id_, streams_
   std::vector<std::shared_ptr<Session>> sessions_;
@@ -512,7 +517,7 @@ void Server::start(const httplib::Request& req, httplib::Response& res) {
     arm->overrides = arm_sets[a];
     io::LoadOptions options;
     options.overrides = arm_sets[a];
-    options.include_dirs = {fs::path(DIPSIM_SOURCE_DIR) / "configs"};
+    options.include_dirs = include_dirs_;
     try {
       arm->loaded = io::load_dipsim_scenario(sc->file, options);
     } catch (const core::Error& e) {
@@ -1019,7 +1024,9 @@ void open_browser(const std::string& url) {
   if (posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv_c.data(), environ) != 0) {
     std::fprintf(stderr, "dipsim serve: cannot start a browser (xdg-open); open %s yourself\n",
                  url.c_str());
+    return;
   }
+  std::thread([pid] { waitpid(pid, nullptr, 0); }).detach();  // reap it, leave no zombie
 }
 
 }  // namespace
@@ -1082,7 +1089,7 @@ int run_serve_command(const std::vector<fs::path>& include_dirs) {
   g_flags.threads = f.threads == 0 ? hw : f.threads;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, g_flags.threads);
 
-  Server server(std::move(scenarios), chosen, dir);
+  Server server(std::move(scenarios), chosen, dir, include_dirs);
   httplib::Server http;
   // Each open event stream holds a worker; leave room for the page's other requests.
   http.new_task_queue = [] { return new httplib::ThreadPool(g_flags.max_streams + 16); };
