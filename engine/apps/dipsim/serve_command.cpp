@@ -290,7 +290,7 @@ void take_sample(Arm& arm, const sim::World& w) {
   }
   const std::size_t bot_stride = bots > 300 ? (bots + 299) / 300 : 1;
   std::size_t bot_seen = 0;
-  for (NodeId v = w.citizens.count; v < n; ++v) {
+  for (NodeId v = 0; v < n; ++v) {
     if (g.kind[v] == graph::NodeKind::kBot && bot_seen++ % bot_stride != 0) continue;
     if (g.kind[v] != graph::NodeKind::kCitizen) add(v);
   }

@@ -105,7 +105,8 @@ function knobControl(knob) {
   box.append(input);
   const range = knob.min !== null && knob.max !== null ? ` Range ${knob.min} to ${knob.max}.` : "";
   const unit = knob.unit && knob.unit !== "1" ? ` Unit: ${knob.unit}.` : "";
-  box.append(el("span", {class: "help"}, `${knob.doc}.${range}${unit} Default ${formatValue(knob, knob.default)}.`));
+  box.append(el("span", {class: "help"}, `${knob.doc}.${range}${unit} In this scenario: ` +
+    `${formatValue(knob, knob.value)} (dipsim's default: ${formatValue(knob, knob.default)}).`));
   return box;
 }
 
@@ -155,7 +156,6 @@ function overrides() {
 
 async function startRun() {
   showError("");
-  resetRun();
   const body = new URLSearchParams();
   body.append("scenario", state.scenario.name);
   for (const s of overrides()) body.append("set", s);
@@ -165,10 +165,11 @@ async function startRun() {
   try {
     meta = await getJSON("/api/sessions", {method: "POST", body});
   } catch (e) {
-    showError(e.message);
+    showError(e.message);  // the last run's charts stay as they were
     setStatus("not started");
     return;
   }
+  resetRun();  // stops the previous run if it is still going
   state.session = meta.session;
   state.meta = meta;
   state.data = meta.arms.map(() => ({step: [], values: Object.fromEntries(METRICS.map((m) => [m.name, []]))}));
@@ -401,9 +402,16 @@ function layout(net) {
       px[i] += fx[i] * step; py[i] += fy[i] * step;
     }
   }
-  let minx = Infinity, maxx = -Infinity, miny = Infinity, maxy = -Infinity;
-  for (let i = 0; i < n; ++i) { minx = Math.min(minx, px[i]); maxx = Math.max(maxx, px[i]); miny = Math.min(miny, py[i]); maxy = Math.max(maxy, py[i]); }
-  for (let i = 0; i < n; ++i) { px[i] = (px[i] - minx) / (maxx - minx || 1); py[i] = (py[i] - miny) / (maxy - miny || 1); }
+  // Scale the middle 99% to the canvas; the few stragglers (accounts without follows in the
+  // sample) are pulled to its edge instead of shrinking the rest.
+  const quantile = (v, q) => Float64Array.from(v).sort()[Math.floor(q * (n - 1))];
+  const minx = quantile(px, 0.005), maxx = quantile(px, 0.995);
+  const miny = quantile(py, 0.005), maxy = quantile(py, 0.995);
+  const clamp = (v) => Math.min(1, Math.max(0, v));
+  for (let i = 0; i < n; ++i) {
+    px[i] = clamp((px[i] - minx) / (maxx - minx || 1));
+    py[i] = clamp((py[i] - miny) / (maxy - miny || 1));
+  }
   return {px, py};
 }
 
@@ -456,11 +464,15 @@ function drawNetwork(net, pos) {
     } else if (kind === 1) {
       g.fillStyle = "#222"; g.fillRect(x - 5, y - 5, 10, 10);
       g.fillStyle = "#fff"; g.fillRect(x - 2, y - 2, 4, 4);
-    } else {
-      g.fillStyle = "#555";
-      g.beginPath(); g.moveTo(x, y - 5); g.lineTo(x + 5, y); g.lineTo(x, y + 5); g.lineTo(x - 5, y); g.closePath(); g.fill();
+    } else {  // outlets, fact-checkers, and influencers (citizens with an audience: coloured)
+      const a = net.attitude[i * S + s];
+      g.fillStyle = a === null || a === undefined ? "#555" : attitudeColour(a);
+      g.strokeStyle = "#000"; g.lineWidth = 1.2;
+      g.beginPath(); g.moveTo(x, y - 6); g.lineTo(x + 6, y); g.lineTo(x, y + 6); g.lineTo(x - 6, y); g.closePath();
+      g.fill(); g.stroke();
     }
   }
+  g.fillStyle = "rgba(255,255,255,0.85)"; g.fillRect(0, H - 30, W, 30);
   g.fillStyle = "#111"; g.font = "16px sans-serif";
   g.fillText(`step ${net.step} — ${net.kind.length} accounts, ${net.edges.length / 2} follows shown`, 12, H - 8);
 }
