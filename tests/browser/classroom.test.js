@@ -4,10 +4,11 @@
 //
 //   node classroom.test.js URL SCREENSHOT_DIR
 //
-// Steps: open the page on the bot-swarm case, shrink the world and raise the bot share with the
-// knobs, keep the second arm (moderation on), press Run, wait until the charts have moved, pause,
-// step and resume, wait until the run is done, read the plotted values from the SVG, take screenshots; then enter an invalid value
-// and read the error the page shows. Exits non-zero on any failed step.
+// Steps: open every offered case and read its knobs; then, on the bot-swarm case, shrink the
+// world and raise the bot share with the knobs, keep the second arm (moderation on), press Run,
+// wait until the charts have moved, pause, step and resume, wait until the run is done, read the
+// plotted values from the SVG and take screenshots; then enter an invalid value and read the
+// error the page shows. Exits non-zero on any failed step.
 "use strict";
 const path = require("path");
 const {chromium} = require("playwright-core");
