@@ -366,6 +366,18 @@ std::string step_json(std::size_t arm, std::uint32_t step, const sim::MetricFram
   return out + "}";
 }
 
+// Name, unit and meaning of each streamed metric, from the metric table (docs/output-format.md).
+std::string streamed_metrics_json() {
+  std::string out = "[";
+  for (std::size_t m = 0; m < std::size(kStreamed); ++m) {
+    const auto& info = sim::metric_infos()[static_cast<std::size_t>(kStreamed[m])];
+    if (m) out += ',';
+    out += "{\"name\":" + json_string(info.name) + ",\"unit\":" + json_string(info.unit) +
+           ",\"description\":" + json_string(info.description) + "}";
+  }
+  return out + "]";
+}
+
 // The scorecard group run.cpp wrote (docs/output-format.md), as {column: [per state]}.
 std::string read_scorecard(const fs::path& file) {
   io::h5::File f = io::h5::open_file(file, false);
@@ -571,7 +583,8 @@ void Server::start(const httplib::Request& req, httplib::Response& res) {
     meta += "],\"countries\":" +
             json_strings(names_of(session->arms[0]->loaded.resolved, "countries")) +
             ",\"states\":" + json_strings(names_of(session->arms[0]->loaded.resolved, "states")) +
-            ",\"steps\":" + std::to_string(session->arms[0]->loaded.config.run.steps) + "}";
+            ",\"steps\":" + std::to_string(session->arms[0]->loaded.config.run.steps) +
+            ",\"metrics\":" + streamed_metrics_json() + "}";
     std::lock_guard slock(session->mu);
     push_event(*session, "meta", meta);
     send_json(res, meta);

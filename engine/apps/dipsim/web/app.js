@@ -6,12 +6,13 @@
 
 // Okabe & Ito (2008), "Color Universal Design": colour-blind-safe colours, one per state.
 const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+// The charts; units and meanings come from the metric table with the run (meta.metrics).
 const METRICS = [
-  {name: "mean_attitude", title: "Mean attitude toward each state", unit: "−1 … +1"},
-  {name: "favourable_share", title: "Favourable share (attitude > 0.2)", unit: "share of citizens"},
-  {name: "bot_share_read", title: "Bot share of items read", unit: "share"},
-  {name: "reach", title: "Reach (citizens who read the state's items)", unit: "citizens"},
-  {name: "reshares", title: "Cascades: reshares per step", unit: "reshares"},
+  {name: "mean_attitude", title: "Mean attitude toward each state"},
+  {name: "favourable_share", title: "Favourable share"},
+  {name: "bot_share_read", title: "Bot share of items read"},
+  {name: "reach", title: "Reach"},
+  {name: "reshares", title: "Cascades: reshares"},
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -241,6 +242,7 @@ function resetRun() {
   if (state.networkTimer) clearInterval(state.networkTimer);
   Object.assign(state, {session: null, source: null, meta: null, data: [], done: false, paused: false, networkTimer: null, networkStep: null});
   $("chart-grid").replaceChildren();
+  $("compare-table").replaceChildren();
   $("legend").replaceChildren();
   $("progress").textContent = "";
   $("scorecard").textContent = "Run the scenario to fill the scorecard.";
@@ -291,11 +293,13 @@ function drawCharts() {
   for (const m of METRICS) {
     let box = $("chart-" + m.name);
     if (!box) {
+      const info = (state.meta.metrics || []).find((x) => x.name === m.name) || {unit: "", description: ""};
+      const unit = info.unit === "1" ? "" : ` (${info.unit})`;
       box = el("div", {class: "chart", id: "chart-" + m.name});
-      box.append(el("h3", {}, `${m.title} — ${m.unit}`));
+      box.append(el("h3", {}, m.title + unit), el("p", {class: "metric-doc"}, info.description));
       grid.append(box);
     }
-    const W = 460, H = 250, L = 64, R = 12, T = 10, B = 34;
+    const W = 460, H = 256, L = 64, R = 12, T = 10, B = 42;
     const svg = svgEl("svg", {viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": m.title});
     const series = [];
     let lo = Infinity, hi = -Infinity;
@@ -321,11 +325,11 @@ function drawCharts() {
       svg.append(t);
     }
     for (const v of niceTicks(0, steps)) {
-      const t = svgEl("text", {x: x(v), y: H - 14, "text-anchor": "middle"});
+      const t = svgEl("text", {x: x(v), y: H - 22, "text-anchor": "middle"});
       t.textContent = String(v);
       svg.append(t);
     }
-    const xl = svgEl("text", {x: (L + W - R) / 2, y: H - 1, "text-anchor": "middle"});
+    const xl = svgEl("text", {x: (L + W - R) / 2, y: H - 5, "text-anchor": "middle"});
     xl.textContent = "step (hours)";
     svg.append(xl);
     svg.append(svgEl("rect", {x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#888"}));
@@ -340,6 +344,37 @@ function drawCharts() {
     const old = box.querySelector("svg");
     if (old) old.replaceWith(svg); else box.append(svg);
   }
+  drawCompareTable();
+}
+
+// The latest values side by side: per country and state, arm A, arm B and B - A.
+function drawCompareTable() {
+  const box = $("compare-table");
+  box.replaceChildren();
+  if (!state.meta || state.data.some((a) => !a.step.length)) return;
+  const S = state.meta.states.length, two = state.data.length > 1;
+  const t = el("table", {id: "latest"});
+  const at = Math.min(...state.data.map((a) => a.step[a.step.length - 1]));
+  t.append(el("caption", {}, `At step ${at}` + (two ? ": arm A, arm B and the difference B − A" : "")));
+  const head = el("tr");
+  head.append(el("th", {}, "country"), el("th", {}, "state"));
+  for (const m of METRICS.slice(0, 2)) {
+    for (const label of two ? ["A", "B", "B − A"] : ["A"]) head.append(el("th", {}, `${m.name.replace("_", " ")} ${label}`));
+  }
+  t.append(head);
+  state.meta.countries.forEach((country, c) => {
+    for (let s = 0; s < S; ++s) {
+      const row = el("tr");
+      row.append(el("td", {}, country), el("td", {}, state.meta.states[s]));
+      for (const m of METRICS.slice(0, 2)) {
+        const v = state.data.map((a) => a.values[m.name][a.step.indexOf(at)][c * S + s]);
+        row.append(el("td", {}, v[0].toFixed(3)));
+        if (two) row.append(el("td", {}, v[1].toFixed(3)), el("td", {class: "diff"}, (v[1] - v[0] >= 0 ? "+" : "") + (v[1] - v[0]).toFixed(3)));
+      }
+      t.append(row);
+    }
+  });
+  box.append(t);
 }
 
 // --- network --------------------------------------------------------------------------------------
