@@ -554,3 +554,30 @@ def _update_figure(shot, figure, img):
             return
     figure.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, figure)
+
+
+def test_serving_one_scenario_of_ones_own(dipsim, tmp_path):
+    scenario = tmp_path / "my_case.yaml"
+    scenario.write_text(
+        "title: my case\nrun: {steps: 12, seed: 4}\ncitizens: {count: 500}\n"
+        "countries: [{name: A}]\nstates: [{name: S, posts_per_day: 24}]\n"
+        "classroom:\n  question: \"Does posting more help?\"\n"
+        "  knobs: [\"states[0].posts_per_day\"]\n  compare: \"states[0].posts_per_day=2\"\n")
+    s = Server(dipsim, tmp_path / "runs", scenario)
+    try:
+        status, listing = s.json("GET", "/api/scenarios")
+        assert listing["default"] == "my_case" and len(listing["scenarios"]) == 1
+        status, sc = s.json("GET", "/api/scenarios/my_case")
+        assert sc["question"] == "Does posting more help?"
+        assert [k["key"] for k in sc["knobs"]] == ["states[0].posts_per_day"]
+        status, meta = s.start(scenario="my_case", sets=["states[0].posts_per_day=48"],
+                               compare=sc["compare"])
+        assert status == 200, meta
+        m = s.wait_done(meta["session"])
+        assert [a["status"] for a in m["arms"]] == ["complete", "complete"]
+        assert [len(a["steps"]) for a in m["arms"]] == [13, 13]
+        posts = [a["scorecard"]["posts"][0] for a in m["arms"]]
+        assert posts[0] > posts[1]  # 48 posts a day against 2
+    finally:
+        code, _, err = s.stop()
+    assert code == 0, err
