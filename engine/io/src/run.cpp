@@ -367,8 +367,8 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     } else {
       out.append_step(0, simulation.metrics().values);
       snapshot_if_due(0);
+      if (options.on_step) options.on_step(0, simulation.metrics(), world);
     }
-    if (options.on_step) options.on_step(first - 1, simulation.metrics(), world);
     bool interrupted = false;
     for (std::uint32_t t = first; t <= cfg.run.steps; ++t) {
       if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {

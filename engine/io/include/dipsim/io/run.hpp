@@ -29,9 +29,9 @@ struct RunOptions {
   std::uint32_t checkpoint_every = 0;
   /// Called after every step with (steps done, total steps).
   std::function<void(std::uint32_t, std::uint32_t)> progress;
-  /// Called with the initial state (step 0, or the checkpoint's step of a resumed run) and after every
-  /// step, once the step's metrics are appended to the run file, with the step, its metrics and
-  /// the world (read-only; valid during the call). `dipsim serve` streams these to its page.
+  /// Called with the initial state (step 0; not when resuming) and after every step, once the
+  /// step's metrics are appended to the run file, with the step, its metrics and the world
+  /// (read-only; valid during the call). `dipsim serve` streams these to its page.
   std::function<void(std::uint32_t, const sim::MetricFrame&, const sim::World&)> on_step;
 };
 
