@@ -581,3 +581,26 @@ def test_serving_one_scenario_of_ones_own(dipsim, tmp_path):
     finally:
         code, _, err = s.stop()
     assert code == 0, err
+
+
+def test_open_starts_the_browser_with_the_address(dipsim, tmp_path):
+    fake = tmp_path / "bin" / "xdg-open"
+    fake.parent.mkdir()
+    seen = tmp_path / "opened.txt"
+    fake.write_text(f"#!/bin/sh\necho \"$@\" > {seen}\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{fake.parent}:{os.environ.get('PATH', '/usr/bin')}"}
+    proc = subprocess.Popen([str(dipsim), "serve", "--open", "--port", "0", "--output-dir",
+                             str(tmp_path / "runs")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = re.search(r"http://\S+/", proc.stdout.readline()).group(0)
+        deadline = time.time() + 10
+        while time.time() < deadline and not seen.exists():
+            time.sleep(0.05)
+        time.sleep(0.1)
+        assert seen.read_text().strip() == url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert proc.returncode == 0
