@@ -23,7 +23,34 @@ PACKAGES=(
   slurm-wlm munge
   # teaching kit: executing notebooks/teaching_walkthrough.ipynb (tests/python/test_teaching.py)
   jupyter-nbconvert python3-nbconvert python3-nbformat python3-nbclient python3-ipykernel
+  # classroom mode (dipsim serve): the HTTP server library, and node for its browser test
+  # (tests/browser: playwright-core, installed below with npm ci, drives chromium)
+  libcpp-httplib-dev nodejs
 )
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# playwright-core for tests/browser from its package-lock.json; npm ci runs again only when the
+# lock file changed since the last install (a copy is kept in node_modules as the stamp).
+browser_deps() {
+  local dir="$ROOT/tests/browser"
+  [ -f "$dir/package-lock.json" ] || return 0
+  if cmp -s "$dir/package-lock.json" "$dir/node_modules/.dipsim-installed-lock.json"; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    # Debian's nodejs comes without npm (NodeSource's includes it): add Debian's npm only then.
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "setup: installing npm for the browser test"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm ||
+      { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+          $sudo apt-get install -y -qq --no-install-recommends npm; }
+  fi
+  echo "setup: installing the browser test's node packages (npm ci in tests/browser)"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$dir/node_modules/.dipsim-installed-lock.json"
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -33,6 +60,7 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  browser_deps
   exit 0
 fi
 
@@ -46,4 +74,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+browser_deps
 echo "setup: done"

@@ -25,6 +25,7 @@
 #include "dipsim/sim/metrics.hpp"
 #include "dipsim/sweep/index.hpp"
 #include "graph_command.hpp"
+#include "serve_command.hpp"
 #include "sweep_command.hpp"
 
 namespace fs = std::filesystem;
@@ -309,6 +310,7 @@ int main(int argc, char** argv) {
 
   commands::add_graph_command(app);
   commands::add_sweep_command(app);
+  commands::add_serve_command(app);
 
   try {
     app.parse(argc, argv);
@@ -333,6 +335,7 @@ int main(int argc, char** argv) {
     if (*report) return cmd_report(report->remaining());
     if (commands::graph_command_parsed()) return commands::run_graph_command(include_dirs());
     if (commands::sweep_command_parsed()) return commands::run_sweep_command(include_dirs());
+    if (commands::serve_command_parsed()) return commands::run_serve_command(include_dirs());
   } catch (const core::Error& e) {
     std::fprintf(stderr, "dipsim: error: %s\n", e.what());
     return core::exit_code(e.kind());

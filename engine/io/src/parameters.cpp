@@ -976,6 +976,26 @@ const std::vector<Row>& rows() {
     add(flt("events[].recovery_steps", 168.0, 0.01, 1e7, "steps",
             "hacked account: e-folding time of the trust recovery"),
         DIPSIM_BIND(c.model.events[i].recovery_steps));
+
+    // --- classroom (dipsim serve) --------------------------------------------------------------
+    add(text("classroom.question", "",
+             "the question put to the class, shown above the controls of `dipsim serve`"),
+        doc_only);
+    {
+      ParamSpec p;
+      p.path = "classroom.knobs";
+      p.type = ParamType::kStringList;
+      p.default_value = Value{std::vector<std::string>{}};
+      p.doc =
+          "keys of this scenario a class may change in `dipsim serve` (e.g. bots[0].share, "
+          "moderation.enabled); each a number, integer, flag or choice; the page builds its "
+          "controls from their rows in this table";
+      add(std::move(p), doc_only);  // checked by check_classroom
+    }
+    add(text("classroom.compare", "",
+             "a suggested change for the page's second arm, as key=value with a key from "
+             "classroom.knobs (e.g. moderation.enabled=true)"),
+        doc_only);
     return t;
   }();
   return table;
@@ -1133,12 +1153,73 @@ const Schema& scenario_schema() {
   return schema;
 }
 
+const ParamSpec* find_param(const Schema& schema, std::string_view path) {
+  // bots[0].share -> bots[].share
+  std::string generic;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string_view::npos) return nullptr;
+      for (std::size_t j = i + 1; j < close; ++j) {
+        if (path[j] < '0' || path[j] > '9') return nullptr;
+      }
+      generic += "[]";
+      i = close;
+    } else {
+      generic += path[i];
+    }
+  }
+  for (const auto& p : schema.params) {
+    if (p.path == generic) return &p;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// classroom.knobs name concrete keys of single values; classroom.compare changes one of them.
+void check_classroom(const ResolvedScenario& r) {
+  const auto& knobs = std::get<std::vector<std::string>>(r.value("classroom.knobs"));
+  for (std::size_t k = 0; k < knobs.size(); ++k) {
+    auto where = r.location("classroom.knobs");
+    where.key = indexed("classroom.knobs", k, "");
+    const ParamSpec* spec = find_param(scenario_schema(), knobs[k]);
+    if (spec == nullptr || r.index_.find(knobs[k]) == r.index_.end()) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "unknown key " + core::quote(knobs[k]) +
+                            "; expected a key of this scenario such as bots[0].share or "
+                            "moderation.enabled (list records by index)",
+                        where);
+    }
+    if (spec->type != ParamType::kBool && spec->type != ParamType::kInt &&
+        spec->type != ParamType::kFloat && spec->type != ParamType::kChoice) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "expected a number, integer, flag or choice as a classroom knob; " +
+                            knobs[k] + " is a " + std::string(to_string(spec->type)),
+                        where);
+    }
+  }
+  const std::string& compare = r.get_string("classroom.compare");
+  if (compare.empty()) return;
+  const std::string key = compare.substr(0, compare.find('='));
+  if (compare.find('=') == std::string::npos ||
+      std::find(knobs.begin(), knobs.end(), key) == knobs.end()) {
+    throw core::Error(
+        core::ErrorKind::kInput,
+        "expected key=value with a key from classroom.knobs, got " + core::quote(compare),
+        r.location("classroom.compare"));
+  }
+}
+
+}  // namespace
+
 sim::SimConfig to_sim_config(const ResolvedScenario& r) {
   check_unique_names(r, "countries");
   check_unique_names(r, "states");
   check_unique_names(r, "outlets");
   check_unique_names(r, "bots");
   check_unique_names(r, "fact_checkers");
+  check_classroom(r);
   sim::SimConfig c;
   c.model.citizens.activity_profile = model::default_activity_profile();
   c.model.countries.resize(r.list_size("countries"));

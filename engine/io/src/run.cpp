@@ -371,6 +371,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     } else {
       out.append_step(0, simulation.metrics().values);
       snapshot_if_due(0);
+      if (options.on_step) options.on_step(0, simulation.metrics(), world);
     }
     bool interrupted = false;
     for (std::uint32_t t = first; t <= cfg.run.steps; ++t) {
@@ -385,6 +386,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
         save_checkpoint();
       }
       if (options.progress) options.progress(t, cfg.run.steps);
+      if (options.on_step) options.on_step(t, simulation.metrics(), world);
     }
     if (interrupted && options.checkpoint_every > 0) save_checkpoint();
     result.steps_done = simulation.steps_done();

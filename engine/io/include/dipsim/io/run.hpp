@@ -12,6 +12,10 @@
 #include "dipsim/io/run_file.hpp"
 #include "dipsim/sim/metrics.hpp"
 
+namespace dipsim::sim {
+struct World;
+}
+
 namespace dipsim::io {
 
 struct RunOptions {
@@ -25,6 +29,10 @@ struct RunOptions {
   std::uint32_t checkpoint_every = 0;
   /// Called after every step with (steps done, total steps).
   std::function<void(std::uint32_t, std::uint32_t)> progress;
+  /// Called with the initial state (step 0; not when resuming) and after every step, once the
+  /// step's metrics are appended to the run file, with the step, its metrics and the world
+  /// (read-only; valid during the call). `dipsim serve` streams these to its page.
+  std::function<void(std::uint32_t, const sim::MetricFrame&, const sim::World&)> on_step;
 };
 
 struct RunResult {
