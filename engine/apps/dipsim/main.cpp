@@ -298,8 +298,9 @@ int main(int argc, char** argv) {
   auto* info = app.add_subcommand("info", "summarise a run file");
   info->add_option("file", file, "run file (.h5 or .h5.partial)")->required();
 
-  auto* report = app.add_subcommand(
-      "report", "write a self-contained HTML report of a run: dipsim report RUN.h5 [-o FILE]");
+  auto* report = app.add_subcommand("report",
+                                    "write a self-contained HTML report of a run or a sweep: "
+                                    "dipsim report RUN.h5|SWEEP_DIR [-o FILE]");
   report->allow_extras();
   report->prefix_command();
   report->set_help_flag();

@@ -343,7 +343,7 @@ void copy_sample_attitudes(Arm& arm, const sim::World& w, std::size_t states) {
     const NodeId v = arm.sample[i];
     if (v >= w.citizens.count) continue;
     for (std::size_t s = 0; s < states; ++s) {
-      arm.sample_attitude[i * states + s] = w.citizens.attitude[v * states + s];
+      arm.sample_attitude[i * states + s] = static_cast<float>(w.citizens.attitude[v * states + s]);
     }
   }
 }
