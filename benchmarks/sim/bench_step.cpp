@@ -3,12 +3,19 @@
 // per second, follow edges scanned per second (edges of the citizens that had a session), feed
 // candidates gathered per second, and bytes per citizen and per follow edge of the world.
 //
+// BM_PullGather is the limit the step is compared with: on the same follow graph (same CSR, same
+// blocks of citizens, same TBB partitioning), every citizen sums one float per followee, i.e. a
+// random gather over every follow edge. Its edges/s is the memory-bound ceiling of the step's
+// pull; benchmarks/sim/tables.py prints the ratio of the two from one run.
+//
 // Run: build/release/benchmarks/bench_sim --benchmark_counters_tabular=true
 // (1M citizens by default; `--benchmark_filter=/10000000/` for 10M where memory allows).
 // GCC 12 reports a false -Wrestrict inside std::string assignment at -O3 (GCC bug 105329).
 #pragma GCC diagnostic ignored "-Wrestrict"
 #include <benchmark/benchmark.h>
+#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
 
 #include <cstdlib>
 #include <limits>
@@ -87,6 +94,38 @@ void BM_Step(benchmark::State& state) {
       static_cast<double>(w.graph.bytes()) / static_cast<double>(w.graph.num_edges());
 }
 
+void BM_PullGather(benchmark::State& state) {
+  const auto citizens = static_cast<std::uint32_t>(state.range(0));
+  const auto threads = static_cast<std::size_t>(state.range(1));
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+  const sim::World world = sim::build_world(bench_config(citizens));
+  const auto& following = world.graph.following;
+  const NodeId n = world.graph.num_nodes();
+  std::vector<float> value(n), out(n);
+  for (NodeId v = 0; v < n; ++v) value[v] = static_cast<float>(v % 1024) * (1.0f / 1024.0f);
+  const std::size_t blocks = (n + sim::Simulation::kBlock - 1) / sim::Simulation::kBlock;
+  for (auto _ : state) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t b = r.begin(); b != r.end(); ++b) {
+                          const auto begin = static_cast<NodeId>(b * sim::Simulation::kBlock);
+                          const NodeId end = std::min<NodeId>(n, begin + sim::Simulation::kBlock);
+                          for (NodeId v = begin; v < end; ++v) {
+                            float sum = 0.0f;
+                            for (const NodeId u : following.row(v)) sum += value[u];
+                            out[v] = sum;
+                          }
+                        }
+                      });
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  const auto edges = static_cast<double>(world.graph.num_edges());
+  state.counters["edges/s"] = benchmark::Counter(edges * static_cast<double>(state.iterations()),
+                                                 benchmark::Counter::kIsRate);
+  state.counters["edges"] = edges;
+}
+
 }  // namespace
 
 // Sizes and thread counts: DIPSIM_BENCH_CITIZENS (default 1000000) and DIPSIM_BENCH_THREADS
@@ -112,6 +151,13 @@ int main(int argc, char** argv) {
       ->ArgNames({"citizens", "threads"})
       ->UseRealTime()
       ->MinTime(2.0)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_PullGather", BM_PullGather)
+      ->ArgsProduct(
+          {env_list("DIPSIM_BENCH_CITIZENS", "1000000"), env_list("DIPSIM_BENCH_THREADS", "1,2")})
+      ->ArgNames({"citizens", "threads"})
+      ->UseRealTime()
+      ->MinTime(1.0)
       ->Unit(benchmark::kMillisecond);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -168,7 +168,8 @@ def test_sigint_marks_file_interrupted_and_readable(dipsim, tmp_path):
     with h5py.File(partial, "r") as f:
         assert f.attrs["status"] == "interrupted"
         steps = f["metrics/step"][:]
-        assert len(steps) >= 2
+        # Row 0 is written before the first step; how many more depends on the machine's load.
+        assert len(steps) >= 1
         assert f["metrics/mean_attitude"].shape[0] == len(steps)
         assert int(f.attrs["steps_done"]) == len(steps) - 1
 

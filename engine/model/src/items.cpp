@@ -18,7 +18,7 @@ void ItemStore::reset(NodeId num_accounts) {
   stance.clear();
   quality.clear();
   appeal.clear();
-  last_of.assign(num_accounts, kNoItem);
+  heads.assign(num_accounts, AuthorHead{});
 }
 
 ItemId ItemStore::add(const NewItem& item, Step step) {
@@ -35,7 +35,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
       reshare ? static_cast<std::uint16_t>(depth[item.parent] + (item.repeat ? 0 : 1)) : 0;
   author.push_back(item.author);
   root.push_back(r);
-  prev_by_author.push_back(last_of[item.author]);
+  prev_by_author.push_back(heads[item.author].item);
   created.push_back(step);
   state.push_back(item.state);
   source_kind.push_back(item.source_kind);
@@ -54,7 +54,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   cascade_size.push_back(1);
   cascade_depth.push_back(0);
   cascade_last.push_back(step);
-  last_of[item.author] = id;
+  heads[item.author] = AuthorHead{id, step};
   if (reshare) {
     ++reshares[item.parent];
     if (!item.repeat) ++cascade_size[r];
@@ -68,7 +68,7 @@ std::size_t ItemStore::bytes() const {
   const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
                                sizeof(Real) + 3 * sizeof(float) + 4 + 3 * sizeof(std::uint32_t) +
                                sizeof(std::uint32_t) + sizeof(std::uint16_t) + sizeof(Step);
-  return author.size() * per_item + last_of.size() * sizeof(ItemId);
+  return author.size() * per_item + heads.size() * sizeof(AuthorHead);
 }
 
 }  // namespace dipsim::model

@@ -669,8 +669,8 @@ void Simulation::moderation(Step t) {
     const auto& net = m.bots[bots.network[k]];
     if (t < net.active_from) continue;
     if (bots.detected_at[k] == kNever) {
-      const bool posted = world_.items.last_of[node] != kNoItem &&
-                          world_.items.created[world_.items.last_of[node]] + 1 >= t;
+      const model::AuthorHead head = world_.items.heads[node];
+      const bool posted = head.item != kNoItem && head.created + 1 >= t;
       core::CounterRng rng(world_.config.run.seed, model::stream::kModeration, node, t);
       if (rng.uniform() < mod.detection_rate * bots.detectability[k] * (posted ? 1.0 : 0.25)) {
         bots.detected_at[k] = t;
@@ -748,6 +748,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const auto self_weight = static_cast<Real>(cc.self_weight);
   const auto stubbornness = static_cast<Real>(cc.stubbornness);
   const bool advocacy = cc.advocacy;
+  const bool any_checkers = !m.fact_checkers.empty();
   auto& stifles = stifles_[block];
   stifles.clear();
   BlockCounters* counts = counters_.data() + block * cs_;
@@ -929,7 +930,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       core::CounterRng broadcast(seed, model::stream::kBroadcast, v, t);
       for (std::uint16_t o : world_.country_outlets[country]) {
         if (!(broadcast.uniform() < m.outlets[o].broadcast_reach / 24.0)) continue;
-        for (ItemId i = items.last_of[world_.outlet_node[o]];
+        for (ItemId i = items.last_of(world_.outlet_node[o]);
              i != kNoItem && items.created[i] >= window_start; i = items.prev_by_author[i]) {
           if (items.created[i] < t) {
             read(i, false);
@@ -950,9 +951,10 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       continue;
     }
 
-    // Corrections of roots this citizen saw, published since: shown once, first.
+    // Corrections of roots this citizen saw, published since: shown once, first (only
+    // fact-checkers publish corrections: without them the memory is not scanned).
     for (std::size_t slot = std::size_t{v} * model::kSeenSlots;
-         slot < std::size_t{v + 1} * model::kSeenSlots; ++slot) {
+         any_checkers && slot < std::size_t{v + 1} * model::kSeenSlots; ++slot) {
       const ItemId root = z.seen_root[slot];
       if (root == kNoItem || (z.seen_count[slot] & kSeenCorrected)) continue;
       const ItemId fix = items.correction[root];
@@ -966,8 +968,10 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     candidates.clear();
     core::CounterRng ranking(seed, model::stream::kRanking, v, t);
     for (const NodeId u : following.row(v)) {
-      if (removed[u]) continue;  // taken down: its items vanish
-      for (ItemId i = items.last_of[u]; i != kNoItem && items.created[i] >= since;
+      const model::AuthorHead head = items.heads[u];
+      if (head.item == kNoItem || head.created < since) continue;  // nothing new (one load)
+      if (removed[u]) continue;                                    // taken down: items vanish
+      for (ItemId i = head.item; i != kNoItem && items.created[i] >= since;
            i = items.prev_by_author[i]) {
         if (items.created[i] >= t) continue;  // posted this step: visible from the next one
         if (advocacy && u < z.count && items.root[i] != i &&

@@ -67,8 +67,9 @@ TEST(ItemStore, ResharesBuildCascades) {
   EXPECT_EQ(store.reshares[root], 1u);
   EXPECT_EQ(store.reshares[r1], 1u);
   // Author lists are newest first.
-  EXPECT_EQ(store.last_of[1], other);
+  EXPECT_EQ(store.last_of(1), other);
+  EXPECT_EQ(store.heads[1].created, 6u);
   EXPECT_EQ(store.prev_by_author[other], r1);
   EXPECT_EQ(store.prev_by_author[r1], kNoItem);
-  EXPECT_EQ(store.last_of[3], kNoItem);
+  EXPECT_EQ(store.last_of(3), kNoItem);
 }

@@ -1,7 +1,9 @@
 // Items (posts and reshares) in structure-of-arrays form. Items are immutable once created
 // except for their engagement counter, which only the posting phase (single writer) changes.
-// Each account's items form a newest-first linked list (`last_of` -> `prev_by_author`), so a feed
-// pull walks exactly the items of the accounts a reader follows inside the recent window.
+// Each account's items form a newest-first linked list (`heads` -> `prev_by_author`), so a feed
+// pull walks exactly the items of the accounts a reader follows inside the recent window. The
+// head of each list carries its item's creation step, so a pull learns that a followee has
+// posted nothing recent from one 8-byte load (the common case), without touching the items.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -10,6 +12,12 @@
 #include "dipsim/graph/follow_graph.hpp"
 
 namespace dipsim::model {
+
+/// Newest item of an account and its creation step (kNoItem / 0 when it has none).
+struct AuthorHead {
+  ItemId item = kNoItem;
+  Step created = 0;
+};
 
 /// Labels a platform attaches to an item (bits of ItemStore::labels).
 namespace label {
@@ -70,7 +78,9 @@ class ItemStore {
   std::vector<std::uint16_t> cascade_depth;  ///< deepest reshare
   std::vector<Step> cascade_last;            ///< step of the latest item of the cascade
   // Per account.
-  std::vector<ItemId> last_of;  ///< newest item of each account or kNoItem
+  std::vector<AuthorHead> heads;  ///< newest item of each account (and its step)
+  /// Newest item of account `a` or kNoItem.
+  ItemId last_of(NodeId a) const { return heads[a].item; }
 };
 
 }  // namespace dipsim::model
