@@ -1,6 +1,7 @@
 #include "dipsim/model/items.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "dipsim/core/error.hpp"
 
@@ -18,7 +19,27 @@ void ItemStore::reset(NodeId num_accounts) {
   stance.clear();
   quality.clear();
   appeal.clear();
-  heads.assign(num_accounts, AuthorHead{});
+  credibility.clear();
+  theme.clear();
+  language.clear();
+  labels.clear();
+  from_bot.clear();
+  correction.clear();
+  replies.clear();
+  last_of.assign(num_accounts, kNoItem);
+  step_first.clear();
+}
+
+void ItemStore::rebuild_step_index() {
+  step_first.clear();
+  for (std::size_t i = 0; i < created.size(); ++i) {
+    if (created[i] + std::size_t{1} < step_first.size()) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "item " + std::to_string(i) + " was created at step " +
+                            std::to_string(created[i]) + ", before the item listed ahead of it");
+    }
+    while (step_first.size() <= created[i]) step_first.push_back(static_cast<ItemId>(i));
+  }
 }
 
 ItemId ItemStore::add(const NewItem& item, Step step) {
@@ -28,6 +49,13 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
                       "lower posting rates");
   }
   const auto id = static_cast<ItemId>(author.size());
+  if (step + std::size_t{1} < step_first.size()) {
+    throw core::Error(core::ErrorKind::kInternal, "item added for step " + std::to_string(step) +
+                                                      " after items of step " +
+                                                      std::to_string(step_first.size() - 1) +
+                                                      " (items must come in step order)");
+  }
+  while (step_first.size() <= step) step_first.push_back(id);
   const bool reshare = item.parent != kNoItem;
   const ItemId r = reshare ? root[item.parent] : id;
   // A repeat (a sharer sharing its own share again) stays at its parent's depth.
@@ -35,7 +63,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
       reshare ? static_cast<std::uint16_t>(depth[item.parent] + (item.repeat ? 0 : 1)) : 0;
   author.push_back(item.author);
   root.push_back(r);
-  prev_by_author.push_back(heads[item.author].item);
+  prev_by_author.push_back(last_of[item.author]);
   created.push_back(step);
   state.push_back(item.state);
   source_kind.push_back(item.source_kind);
@@ -54,7 +82,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   cascade_size.push_back(1);
   cascade_depth.push_back(0);
   cascade_last.push_back(step);
-  heads[item.author] = AuthorHead{id, step};
+  last_of[item.author] = id;
   if (reshare) {
     ++reshares[item.parent];
     if (!item.repeat) ++cascade_size[r];
@@ -68,7 +96,7 @@ std::size_t ItemStore::bytes() const {
   const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
                                sizeof(Real) + 3 * sizeof(float) + 4 + 3 * sizeof(std::uint32_t) +
                                sizeof(std::uint32_t) + sizeof(std::uint16_t) + sizeof(Step);
-  return author.size() * per_item + heads.size() * sizeof(AuthorHead);
+  return author.size() * per_item + (last_of.size() + step_first.size()) * sizeof(ItemId);
 }
 
 }  // namespace dipsim::model

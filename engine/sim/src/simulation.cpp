@@ -669,8 +669,8 @@ void Simulation::moderation(Step t) {
     const auto& net = m.bots[bots.network[k]];
     if (t < net.active_from) continue;
     if (bots.detected_at[k] == kNever) {
-      const model::AuthorHead head = world_.items.heads[node];
-      const bool posted = head.item != kNoItem && head.created + 1 >= t;
+      const ItemId last = world_.items.last_of[node];
+      const bool posted = last != kNoItem && world_.items.created[last] + 1 >= t;
       core::CounterRng rng(world_.config.run.seed, model::stream::kModeration, node, t);
       if (rng.uniform() < mod.detection_rate * bots.detectability[k] * (posted ? 1.0 : 0.25)) {
         bots.detected_at[k] = t;
@@ -930,7 +930,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
       core::CounterRng broadcast(seed, model::stream::kBroadcast, v, t);
       for (std::uint16_t o : world_.country_outlets[country]) {
         if (!(broadcast.uniform() < m.outlets[o].broadcast_reach / 24.0)) continue;
-        for (ItemId i = items.last_of(world_.outlet_node[o]);
+        for (ItemId i = items.last_of[world_.outlet_node[o]];
              i != kNoItem && items.created[i] >= window_start; i = items.prev_by_author[i]) {
           if (items.created[i] < t) {
             read(i, false);
@@ -944,9 +944,13 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
 
     if (!z.online[v]) continue;
     const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
-    core::CounterRng activity(seed, model::stream::kActivity, v, t);
-    if (!(activity.uniform() <
-          cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country])) {
+    // Session with probability p; a draw only when 0 < p < 1 (the stream is used for nothing
+    // else, so skipping the draw changes no other random number).
+    const double p_session =
+        cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
+    if (!(p_session >= 1.0) &&
+        !(p_session > 0.0 &&
+          core::CounterRng(seed, model::stream::kActivity, v, t).uniform() < p_session)) {
       if (met) finish_session();  // broadcast reads end here; no reading, no update
       continue;
     }
@@ -967,13 +971,15 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     const Step since = std::max(window_start, z.last_session[v]);
     candidates.clear();
     core::CounterRng ranking(seed, model::stream::kRanking, v, t);
+    // Items are in step order: created in [since, t) is an id in [first, stop).
+    const ItemId first = items.first_at(since);
+    const ItemId stop = items.first_at(t);
     for (const NodeId u : following.row(v)) {
-      const model::AuthorHead head = items.heads[u];
-      if (head.item == kNoItem || head.created < since) continue;  // nothing new (one load)
-      if (removed[u]) continue;                                    // taken down: items vanish
-      for (ItemId i = head.item; i != kNoItem && items.created[i] >= since;
-           i = items.prev_by_author[i]) {
-        if (items.created[i] >= t) continue;  // posted this step: visible from the next one
+      const ItemId newest = items.last_of[u];
+      if (newest == kNoItem || newest < first) continue;  // nothing new: one load per followee
+      if (removed[u]) continue;                           // taken down: its items vanish
+      for (ItemId i = newest; i != kNoItem && i >= first; i = items.prev_by_author[i]) {
+        if (i >= stop) continue;  // posted this step: visible from the next one
         if (advocacy && u < z.count && items.root[i] != i &&
             (z.advocating[u] == kNoItem || items.root[z.advocating[u]] != items.root[i])) {
           continue;  // advocacy: a sharer who dropped the story withdrew its shares

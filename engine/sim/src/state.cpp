@@ -97,9 +97,7 @@ StateArrays Simulation::save_state() const {
   s.emplace_back("items/cascade_size", copy_of(it.cascade_size));
   s.emplace_back("items/cascade_depth", copy_of(it.cascade_depth));
   s.emplace_back("items/cascade_last", copy_of(it.cascade_last));
-  std::vector<ItemId> last_of(it.heads.size());
-  for (std::size_t a = 0; a < last_of.size(); ++a) last_of[a] = it.heads[a].item;
-  s.emplace_back("items/last_of", std::move(last_of));
+  s.emplace_back("items/last_of", copy_of(it.last_of));
   // Platform and accounts.
   s.emplace_back("world/removed", copy_of(world_.removed));
   s.emplace_back("world/bot_detected_at", copy_of(world_.bots.detected_at));
@@ -182,18 +180,15 @@ void Simulation::restore_state(const StateArrays& state) {
   r.into("items/cascade_size", it.cascade_size, items);
   r.into("items/cascade_depth", it.cascade_depth, items);
   r.into("items/cascade_last", it.cascade_last, items);
-  std::vector<ItemId> last_of;
-  r.into("items/last_of", last_of, world_.graph.num_nodes());
-  it.heads.assign(last_of.size(), model::AuthorHead{});
-  for (std::size_t a = 0; a < last_of.size(); ++a) {
-    if (last_of[a] == kNoItem) continue;
-    if (last_of[a] >= it.created.size()) {
+  r.into("items/last_of", it.last_of, world_.graph.num_nodes());
+  for (const ItemId i : it.last_of) {
+    if (i != kNoItem && i >= items) {
       throw core::Error(core::ErrorKind::kInput, "checkpoint array items/last_of names item " +
-                                                     std::to_string(last_of[a]) + " of " +
-                                                     std::to_string(it.created.size()));
+                                                     std::to_string(i) + " of " +
+                                                     std::to_string(items));
     }
-    it.heads[a] = {last_of[a], it.created[last_of[a]]};
   }
+  it.rebuild_step_index();
   r.into("world/removed", world_.removed, world_.graph.num_nodes());
   r.into("world/bot_detected_at", world_.bots.detected_at, world_.bots.size());
   r.into("sim/negative_prev", negative_prev_, cs_);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "dipsim/core/error.hpp"
 #include "dipsim/model/items.hpp"
 #include "dipsim/model/rules.hpp"
 
@@ -67,9 +68,22 @@ TEST(ItemStore, ResharesBuildCascades) {
   EXPECT_EQ(store.reshares[root], 1u);
   EXPECT_EQ(store.reshares[r1], 1u);
   // Author lists are newest first.
-  EXPECT_EQ(store.last_of(1), other);
-  EXPECT_EQ(store.heads[1].created, 6u);
+  EXPECT_EQ(store.last_of[1], other);
   EXPECT_EQ(store.prev_by_author[other], r1);
   EXPECT_EQ(store.prev_by_author[r1], kNoItem);
-  EXPECT_EQ(store.last_of(3), kNoItem);
+  EXPECT_EQ(store.last_of[3], kNoItem);
+  // Step index: the first item created at step s or later (items at steps 3, 4, 6, 6).
+  EXPECT_EQ(store.first_at(0), 0u);
+  EXPECT_EQ(store.first_at(3), 0u);
+  EXPECT_EQ(store.first_at(4), 1u);
+  EXPECT_EQ(store.first_at(5), 2u);
+  EXPECT_EQ(store.first_at(6), 2u);
+  EXPECT_EQ(store.first_at(7), 4u);
+  EXPECT_EQ(store.first_at(1000), 4u);
+  const auto index = store.step_first;
+  store.rebuild_step_index();
+  EXPECT_EQ(store.step_first, index);
+  // Items must come in step order.
+  EXPECT_THROW(store.add({0, kNoItem, 0, 0.0f, 0.5f, 0.3f, graph::NodeKind::kCitizen}, 5),
+               core::Error);
 }

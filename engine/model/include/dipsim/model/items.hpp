@@ -1,9 +1,9 @@
 // Items (posts and reshares) in structure-of-arrays form. Items are immutable once created
 // except for their engagement counter, which only the posting phase (single writer) changes.
-// Each account's items form a newest-first linked list (`heads` -> `prev_by_author`), so a feed
-// pull walks exactly the items of the accounts a reader follows inside the recent window. The
-// head of each list carries its item's creation step, so a pull learns that a followee has
-// posted nothing recent from one 8-byte load (the common case), without touching the items.
+// Each account's items form a newest-first linked list (`last_of` -> `prev_by_author`), so a feed
+// pull walks exactly the items of the accounts a reader follows inside the recent window. Items
+// are appended in step order, so "created at step s or later" is "id >= first_at(s)": a pull
+// compares ids instead of loading each item's creation step.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -12,12 +12,6 @@
 #include "dipsim/graph/follow_graph.hpp"
 
 namespace dipsim::model {
-
-/// Newest item of an account and its creation step (kNoItem / 0 when it has none).
-struct AuthorHead {
-  ItemId item = kNoItem;
-  Step created = 0;
-};
 
 /// Labels a platform attaches to an item (bits of ItemStore::labels).
 namespace label {
@@ -78,9 +72,17 @@ class ItemStore {
   std::vector<std::uint16_t> cascade_depth;  ///< deepest reshare
   std::vector<Step> cascade_last;            ///< step of the latest item of the cascade
   // Per account.
-  std::vector<AuthorHead> heads;  ///< newest item of each account (and its step)
-  /// Newest item of account `a` or kNoItem.
-  ItemId last_of(NodeId a) const { return heads[a].item; }
+  std::vector<ItemId> last_of;  ///< newest item of each account or kNoItem
+  /// step_first[s]: id of the first item created at step s or later (for the steps seen so far).
+  std::vector<ItemId> step_first;
+
+  /// Id of the first item created at step `s` or later (size() if there is none yet).
+  ItemId first_at(Step s) const {
+    return s < step_first.size() ? step_first[s] : static_cast<ItemId>(author.size());
+  }
+  /// Rebuilds step_first from `created` (after restoring a checkpoint); throws core::Error if the
+  /// items are not in step order.
+  void rebuild_step_index();
 };
 
 }  // namespace dipsim::model
