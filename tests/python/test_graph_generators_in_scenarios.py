@@ -81,3 +81,17 @@ def test_bad_graph_file_names_the_file(run_cli, tmp_path):
     assert res.returncode == 2
     assert f"{bad}:2" in res.stderr
     assert not (tmp_path / "o.h5").exists() and not (tmp_path / "o.h5.partial").exists()
+
+
+def test_h5_graph_file_is_refused_with_the_conversion(run_cli, tmp_path):
+    graph = tmp_path / "world.h5"
+    res = run_cli("graph", "generate", DATA / "small.yaml", "-o", graph, "--quiet")
+    assert res.returncode == 0, res.stderr
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"include: {DATA / 'small.yaml'}\ngraph:\n  generator: file\n"
+                        f"  file: {graph}\n")
+    res = run_cli("run", scenario, "-o", tmp_path / "o.h5")
+    assert res.returncode == 2
+    assert f"{scenario}:4" in res.stderr and "graph.file" in res.stderr
+    assert "dipsim graph convert" in res.stderr
+    assert not (tmp_path / "o.h5").exists() and not (tmp_path / "o.h5.partial").exists()

@@ -306,10 +306,18 @@ const std::vector<Row>& rows() {
         DIPSIM_BIND(c.graph.file));
     add(choice("graph.format", "auto", {"auto", "edge_list", "gml", "graphml"},
                "file: format (auto: by extension .gml, .graphml, else edge list)"),
-        [](sim::SimConfig& c, std::size_t, const Value& v, const ResolvedScenario&) {
+        [](sim::SimConfig& c, std::size_t, const Value& v, const ResolvedScenario& r) {
           std::string f = std::get<std::string>(v);
+          const std::string ext = std::filesystem::path(c.graph.file).extension().string();
+          if (f == "auto" && (ext == ".h5" || ext == ".hdf5")) {
+            throw core::Error(core::ErrorKind::kInput,
+                              "a .h5 graph file (written by `dipsim graph generate`) holds a "
+                              "whole world's accounts, not a citizen graph, and is not read as "
+                              "graph.file; convert it to an edge list: dipsim graph convert " +
+                                  c.graph.file + " GRAPH.txt",
+                              r.location("graph.file"));
+          }
           if (f == "auto") {
-            const std::string ext = std::filesystem::path(c.graph.file).extension().string();
             f = ext == ".gml" ? "gml" : ext == ".graphml" ? "graphml" : "edge_list";
           }
           c.graph.format = f == "gml"       ? sim::GraphFileFormat::kGml
