@@ -31,12 +31,15 @@ test: build build-precise
 	DIPSIM=$(abspath $(DIPSIM)) DIPSIM_PRECISE=$(abspath build/precise/bin/dipsim) \
 	  $(PY) -m pytest -q tests/python
 
-# Micro-benchmarks (Google Benchmark): graph generation and the campaign step at 1M citizens,
-# plus the graph peers (networkx, igraph, graph-tool) side by side. Prints tables; takes minutes.
+# Benchmarks (docs/performance.md): graph generation and its peers (networkx, igraph,
+# graph-tool); the campaign step at 1M citizens against the pull-gather limit on the same graph,
+# at 1, 2, 4, ... threads up to the cores; voter and SIR steps against graph-tool on the same
+# graph. Prints tables; takes about 10-15 minutes on 2 cores.
 bench: build
 	build/release/benchmarks/bench_graph --benchmark_counters_tabular=true
-	build/release/benchmarks/bench_sim --benchmark_counters_tabular=true
 	$(PY) benchmarks/graph/peers.py
+	$(PY) benchmarks/sim/tables.py build/release
+	$(PY) benchmarks/sim/peers_models.py --dipsim $(abspath $(DIPSIM))
 
 # The full statistical validation suite (classic models against theory, determinism, common
 # random numbers; ~15-20 min on 2 cores): prints the table, writes docs/validation.md's results
