@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan clean
+.PHONY: all setup build demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan fuzz fuzz-replay clean
 
 all: build
 
@@ -23,6 +23,7 @@ demo: build
 test: build
 	ctest --preset release -j $(JOBS)
 	DIPSIM=$(abspath $(DIPSIM)) $(PY) -m pytest -q tests/python
+	@$(MAKE) --no-print-directory fuzz-replay
 
 # Micro-benchmarks (Google Benchmark): graph generation and the campaign step at 1M citizens,
 # plus the graph peers (networkx, igraph, graph-tool) side by side. Prints tables; takes minutes.
@@ -52,6 +53,22 @@ build-asan: setup
 
 test-asan: build-asan
 	ctest --preset asan -j $(JOBS)
+
+# Fuzzing (docs/fuzzing.md): builds the libFuzzer targets with clang (ASan + UBSan, `fuzz` preset)
+# and runs each for FUZZ_SECONDS (default 60); prints executions, corpus size and crashes per
+# target. FUZZ_TARGETS="set gml" picks targets; FUZZ_MERGE=1 minimises new inputs into the corpora.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run_fuzz.sh
+
+# Replays the committed fuzz corpora and regression inputs under AddressSanitizer + UBSan (g++,
+# the `asan` build folder, only the libraries and the fuzz targets); the last step of `make test`.
+fuzz-replay: setup
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan-fuzz-replay -j $(JOBS)
+	ctest --preset asan -L fuzz -j $(JOBS)
 
 build-tsan: setup
 	@cmake --preset tsan >/dev/null
