@@ -51,14 +51,29 @@ for t in $TARGETS; do
         -artifact_prefix="$art/" -max_len=262144 -len_control=200)
   [ -n "$dict" ] && [ -f "$dict" ] && args+=(-dict="$dict")
   # Fuzz from a private folder: targets write their temp files under $TMPDIR.
+  # run_file goes on after a crash (fork mode): libhdf5 1.10 itself crashes on some corrupted
+  # files (docs/fuzzing.md, "Open: crashes inside libhdf5"), and one such crash must not end the
+  # session; every crash is still kept and counted, and classified by its innermost frame.
+  [ "$t" = run_file ] && args+=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   echo "== fuzz_$t for ${SECONDS_EACH}s" >&2
-  (cd "$work/.." && "$exe" "${args[@]}" "${dirs[@]}") >"$logs/$t.log" 2>&1
+  "$exe" "${args[@]}" "${dirs[@]}" >"$logs/$t.log" 2>&1
   rc=$?
-  execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logs/$t.log" | tail -1 | awk '{print $2}')
+  if [ "$t" = run_file ]; then
+    execs=$(grep -oE '^#[0-9]+: cov' "$logs/$t.log" | tail -1 | tr -dc '0-9')
+  else
+    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$logs/$t.log" | tail -1 | awk '{print $2}')
+  fi
   crashes=$(find "$art" -type f | wc -l)
+  # Crash reports whose first frame outside the sanitizer runtime is in libhdf5.
+  in_hdf5=$(awk '/==ERROR:|runtime error:/ {want=1; next}
+                 want && /^ *#[0-9]+ / && !/asan|ubsan|sanitizer|interceptor|libc\.so|libstdc/ {
+                   if ($0 ~ /libhdf5/) n++; want=0 }
+                 END {print n+0}' "$logs/$t.log")
   if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes="?(rc $rc)"; fi
-  [ "$rc" -ne 0 ] && failed=1
-  if [ "${FUZZ_MERGE:-0}" = "1" ] && [ "$rc" -eq 0 ]; then
+  if [ "$crashes" != 0 ] && [ "$crashes" != "$in_hdf5" ]; then failed=1; fi
+  [ "$rc" -ne 0 ] && [ "$t" != run_file ] && failed=1
+  [ "$in_hdf5" -gt 0 ] && crashes="$crashes ($in_hdf5 in libhdf5)"
+  if [ "${FUZZ_MERGE:-0}" = "1" ]; then
     merged="$ROOT/build/fuzz/merged/$t"
     rm -rf "$merged" && mkdir -p "$merged"
     "$exe" -merge=1 -rss_limit_mb=2048 -timeout=10 "$merged" "$ROOT/tests/fuzz/corpus/$t" "$work" \
@@ -67,10 +82,10 @@ for t in $TARGETS; do
   fi
   n_inputs=$(find "${dirs[@]}" -type f | wc -l)
   n_bytes=$(find "${dirs[@]}" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
-  rows+=("$(printf '%-10s %12s %8s %10s %8s' "$t" "${execs:-0}" "$n_inputs" "$n_bytes" "$crashes")")
+  rows+=("$(printf '%-10s %12s %8s %10s  %s' "$t" "${execs:-0}" "$n_inputs" "$n_bytes" "$crashes")")
 done
 
-printf '\n%-10s %12s %8s %10s %8s\n' target executions inputs bytes crashes
+printf '\n%-10s %12s %8s %10s  %s\n' target executions inputs bytes crashes
 for r in "${rows[@]}"; do echo "$r"; done
 if [ "$failed" -ne 0 ]; then
   echo "fuzz: some targets failed; inputs in build/fuzz/artifacts/<target>/, logs in build/fuzz/logs/" >&2

@@ -151,3 +151,19 @@ def test_run_file_with_a_group_cycle(dipsim, tmp_path):
     assert rc == 2, err
     assert "not a dipsim run file: its groups are nested more than 16 levels deep" in err
     assert "a group linked into itself?" in err
+
+
+@pytest.mark.parametrize("name,text,expected", [
+    ("deep.gml", "graph [\n  x [ " + "k [ " * 999_999 + "]" * 1_000_000 + " ]\n",
+     ":2:1029: lists are nested more than 256 levels deep"),
+    ("deep.graphml", '<graphml><graph edgedefault="directed"><node id="a">' + "<a>" * 1_000_000
+     + "</a>" * 1_000_000 + "</node></graph></graphml>\n",
+     ": elements are nested more than 256 levels deep"),
+])
+def test_deeply_nested_graph_files(dipsim, tmp_path, name, text, expected):
+    """A million nested lists or elements used to overflow the readers' stack (SEGV)."""
+    g = tmp_path / name
+    g.write_text(text)
+    rc, err = attack(dipsim, "graph", "describe", g)
+    assert rc == 2, err
+    assert str(g) in err and expected in err

@@ -94,5 +94,32 @@ TEST(EdgeListAttacks, EndlessLineFailsAtTheLine) {
   fs::remove(path);
 }
 
+TEST(GraphFileAttacks, DeepNestingIsRefusedNotAStackOverflow) {
+  // A million levels used to overflow the stack (SEGV) in both recursive readers.
+  constexpr std::size_t kLevels = 1'000'000;
+  std::string gml = "graph [\n  node [ id 0 ]\n  x [ ";
+  for (std::size_t i = 1; i < kLevels; ++i) gml += "k [ ";
+  gml += std::string(kLevels, ']') + " ]\n";
+  try {
+    parse_gml(gml, "deep.gml");
+    FAIL() << "accepted";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::kInput);
+    EXPECT_THAT(e.what(), HasSubstr("deep.gml:3:1029: lists are nested more than 256 levels deep"));
+  }
+  std::string xml = "<graphml><graph edgedefault=\"directed\"><node id=\"a\">";
+  for (std::size_t i = 0; i < kLevels; ++i) xml += "<a>";
+  for (std::size_t i = 0; i < kLevels; ++i) xml += "</a>";
+  xml += "</node></graph></graphml>";
+  try {
+    parse_graphml(xml, "deep.graphml");
+    FAIL() << "accepted";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::kInput);
+    EXPECT_THAT(e.what(), HasSubstr("deep.graphml:1:"));
+    EXPECT_THAT(e.what(), HasSubstr("elements are nested more than 256 levels deep"));
+  }
+}
+
 }  // namespace
 }  // namespace dipsim::graph
