@@ -167,3 +167,24 @@ def test_deeply_nested_graph_files(dipsim, tmp_path, name, text, expected):
     rc, err = attack(dipsim, "graph", "describe", g)
     assert rc == 2, err
     assert str(g) in err and expected in err
+
+
+REGRESSIONS = ROOT / "tests" / "fuzz" / "regressions" / "run_file"
+
+
+def test_run_file_claiming_2e34_countries(dipsim):
+    """A few KB of HDF5 whose metrics/country claims 2^34 strings (chunked, never written)."""
+    f = REGRESSIONS / "run_country_2e34_strings.h5"
+    rc, err = attack(dipsim, "info", f, max_rss_mb=200)
+    assert rc == 2, err
+    assert ('metrics/country: cannot read dataset "metrics/country"' in err
+            and "it has 17179869184 elements" in err), err
+
+
+def test_run_file_with_a_metric_of_the_wrong_shape(dipsim):
+    """`dipsim info` indexes the last step by [country][state]; it used to read out of bounds."""
+    f = REGRESSIONS / "run_metric_shape_mismatch.h5"
+    rc, err = attack(dipsim, "info", f)
+    assert rc == 2, err
+    assert ("metrics/mean_attitude has shape (2, 1, 1), expected (step, country, state) with "
+            "3 countries and 2 states") in err

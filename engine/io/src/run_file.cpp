@@ -760,6 +760,15 @@ RunSummary read_run_summary(const fs::path& path) {
     const h5::Dataset data = h5::open_dataset(metrics, member.name);
     const std::vector<hsize_t> shape = h5::dataset_shape(data);
     if (shape.size() != 3 || shape[0] == 0) continue;
+    // `dipsim info` indexes the last row by [country][state]: a metric of another shape would be
+    // read out of bounds, so the file is refused.
+    if (shape[1] != summary.countries.size() || shape[2] != summary.states.size()) {
+      not_a_run_file("metrics/" + member.name + " has shape (" + std::to_string(shape[0]) + ", " +
+                     std::to_string(shape[1]) + ", " + std::to_string(shape[2]) +
+                     "), expected (step, country, state) with " +
+                     std::to_string(summary.countries.size()) + " countries and " +
+                     std::to_string(summary.states.size()) + " states");
+    }
     summary.last_values[member.name] = h5::read_rows_as_double(data, shape[0] - 1, 1);
   }
   return summary;

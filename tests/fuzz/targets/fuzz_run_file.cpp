@@ -4,7 +4,9 @@
 //   - `dipsim run --resume` and checkpoints: io::read_checkpoint;
 //   - `dipsim graph describe/convert` and graph.file: io::read_graph_file.
 // Besides the contract (a result or a core::Error), every reader must close what it opened:
-// after each call no HDF5 file, group, dataset, attribute or type may be left open.
+// after each call no HDF5 file, group, dataset, attribute or type may be left open; and a run
+// summary must be consistent where `dipsim info` relies on it (a last-step value per country and
+// state).
 #include <hdf5.h>
 
 #include <cstddef>
@@ -39,7 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (sweep::is_sweep_index(file)) {
       static_cast<void>(sweep::describe_index(file));
     } else {
-      static_cast<void>(io::read_run_summary(file));
+      const io::RunSummary summary = io::read_run_summary(file);
+      // What `dipsim info` prints: the last step's values indexed [country][state].
+      for (const auto& [metric, values] : summary.last_values) {
+        if (values.size() != summary.countries.size() * summary.states.size()) {
+          fuzz::contract_broken("RunSummary::last_values does not match countries x states",
+                                metric);
+        }
+      }
     }
   });
   expect_nothing_open("dipsim info");
