@@ -64,11 +64,12 @@ fuzz: setup
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run_fuzz.sh
 
 # Replays the committed fuzz corpora and regression inputs under AddressSanitizer + UBSan (g++,
-# the `asan` build folder, only the libraries and the fuzz targets); the last step of `make test`.
+# `fuzz-replay` preset: build/fuzz-replay, only the libraries and the eight replay targets); the
+# last step of `make test`.
 fuzz-replay: setup
-	@cmake --preset asan >/dev/null
-	@cmake --build --preset asan-fuzz-replay -j $(JOBS)
-	ctest --preset asan -L fuzz -j $(JOBS)
+	@cmake --preset fuzz-replay >/dev/null
+	@cmake --build --preset fuzz-replay -j $(JOBS)
+	ctest --preset fuzz-replay -j $(JOBS)
 
 build-tsan: setup
 	@cmake --preset tsan >/dev/null

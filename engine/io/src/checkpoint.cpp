@@ -1,7 +1,6 @@
 #include "dipsim/io/checkpoint.hpp"
 
 #include <algorithm>
-
 #include <system_error>
 
 #include "dipsim/core/error.hpp"

@@ -239,10 +239,9 @@ const std::vector<Row>& rows() {
              "write the follow graph's edges into the run file (graph/edge_follower, "
              "graph/edge_followed)"),
         DIPSIM_BIND(c.run.save_edges));
-    add(flag(
-            "run.graph_statistics", true,
-            "write the follow graph's statistics (reciprocity, clustering, assortativity, "
-            "components, diameter bound, ...) as attributes of graph/ (costs time on huge graphs)"),
+    add(flag("run.graph_statistics", true,
+             "write the follow graph's statistics (reciprocity, clustering, assortativity, "
+             "components, diameter bound, ...) as attributes of graph/ (costs time on huge graphs)"),
         DIPSIM_BIND(c.run.graph_statistics));
 
     // --- graph ----------------------------------------------------------------------------
@@ -1044,7 +1043,6 @@ void name_themes_and_languages(sim::SimConfig& c, const ResolvedScenario& r) {
   }
 }
 
-// Checks that need several rows at once.
 /// Most follow edges a generated citizen graph may have: 2^40 (about 11 TB at the 10 bytes per
 /// edge of the design's memory target), more than any single machine holds. Sizes beyond it are
 /// absurd rather than large, so they fail when the scenario is checked (`dipsim validate`, before
@@ -1077,6 +1075,7 @@ void check_graph_size(const sim::SimConfig& c, const ResolvedScenario& r) {
                     where);
 }
 
+// Checks that need several rows at once.
 void cross_check(const sim::SimConfig& c, const ResolvedScenario& r) {
   check_graph_size(c, r);
   double share_sum = 0.0;
