@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build build-precise demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan clean
+.PHONY: all setup build build-precise demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan fuzz fuzz-replay clean
 
 all: build
 
@@ -21,15 +21,17 @@ demo: build
 	$(DIPSIM) run scenarios/demo.yaml -o runs/demo.h5 --force
 
 # The float64 build of the engine (attitudes in float64) checks DeGroot and Friedkin-Johnsen to
-# 1e-9 in the validation suite; only its dipsim binary is built.
+# 1e-9 in the validation suite (`make validate`); only its dipsim binary is built.
 build-precise: setup
 	@cmake --preset precise >/dev/null
 	@cmake --build --preset precise -j $(JOBS) --target dipsim
 
-test: build build-precise
+# (The float64 rows of the fast validation tier run when build/precise exists: `make
+# build-precise`; `make validate` always builds it.)
+test: build
 	ctest --preset release -j $(JOBS)
-	DIPSIM=$(abspath $(DIPSIM)) DIPSIM_PRECISE=$(abspath build/precise/bin/dipsim) \
-	  $(PY) -m pytest -q tests/python
+	DIPSIM=$(abspath $(DIPSIM)) $(PY) -m pytest -q tests/python
+	@$(MAKE) --no-print-directory fuzz-replay
 
 # Benchmarks (docs/performance.md): graph generation and its peers (networkx, igraph,
 # graph-tool); the campaign step at 1M citizens against the pull-gather limit on the same graph,
@@ -63,6 +65,23 @@ build-asan: setup
 
 test-asan: build-asan
 	ctest --preset asan -j $(JOBS)
+
+# Fuzzing (docs/fuzzing.md): builds the libFuzzer targets with clang (ASan + UBSan, `fuzz` preset)
+# and runs each for FUZZ_SECONDS (default 60); prints executions, corpus size and crashes per
+# target. FUZZ_TARGETS="set gml" picks targets; FUZZ_MERGE=1 minimises new inputs into the corpora.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run_fuzz.sh
+
+# Replays the committed fuzz corpora and regression inputs under AddressSanitizer + UBSan (g++,
+# `fuzz-replay` preset: build/fuzz-replay, only the libraries and the eight replay targets); the
+# last step of `make test`.
+fuzz-replay: setup
+	@cmake --preset fuzz-replay >/dev/null
+	@cmake --build --preset fuzz-replay -j $(JOBS)
+	ctest --preset fuzz-replay -j $(JOBS)
 
 build-tsan: setup
 	@cmake --preset tsan >/dev/null

@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format
+  # fuzzing (make fuzz): clang 14 and its libFuzzer/sanitizer runtimes
+  clang libclang-rt-14-dev
   # engine libraries
   libtbb-dev libhdf5-dev hdf5-tools libyaml-cpp-dev libboost-graph-dev libcli11-dev
   librandom123-dev libopenmpi-dev openmpi-bin

@@ -47,8 +47,8 @@ def test_friedkin_johnsen_fixed_point():
 @pytest.fixture
 def _float64_build():
     if precise_path() is None:
-        pytest.skip("the float64 build is missing (make test builds it: cmake --preset precise "
-                    "&& cmake --build --preset precise --target dipsim)")
+        pytest.skip("the float64 build is not built here (make build-precise; make validate "
+                    "builds it and checks these rows at full size)")
 
 
 def test_degroot_to_1e9_with_float64_build(_float64_build):

@@ -23,14 +23,23 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string did_you_mean(std::string_view word, std::span<const std::string> candidates) {
   std::size_t best = std::numeric_limits<std::size_t>::max();
   std::string best_word;
+  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   for (const auto& c : candidates) {
+    // The distance is at least the difference in length: skipping candidates that cannot be
+    // close enough keeps a huge misspelt key (megabytes, from a broken file) from costing
+    // |word| x |candidate| steps per candidate.
+    const std::size_t gap =
+        word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap > limit) continue;
+    // Two huge names (a 10 MB country name misspelt in a reference) would still cost 10^14
+    // steps; a suggestion is a courtesy, so such pairs get none.
+    if (word.size() * c.size() > 100'000'000) continue;
     const std::size_t d = edit_distance(word, c);
     if (d < best) {
       best = d;
       best_word = c;
     }
   }
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
   return best <= limit ? best_word : std::string{};
 }
 

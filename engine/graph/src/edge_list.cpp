@@ -6,6 +6,8 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -22,6 +24,34 @@ namespace {
 
 constexpr std::uint64_t kMaxId = kNoNode - 1;  // 4294967294: ids must fit 32 bits
 
+/// Longest line accepted: a `u v` pair, even with a few extra columns, is far shorter. A longer
+/// line means the file is not an edge list (binary data, or text without line breaks); reading
+/// stops there, so such a file costs at most this much memory, not its whole size.
+constexpr std::size_t kMaxLineBytes = std::size_t{1} << 20;
+
+[[noreturn]] void line_too_long(std::string_view source_name, std::uint32_t line_no) {
+  detail::input_error(source_name, line_no, static_cast<std::uint32_t>(kMaxLineBytes + 1),
+                      "line " + std::to_string(line_no) + " is longer than " +
+                          std::to_string(kMaxLineBytes) +
+                          " bytes; expected one 'follower followed' pair of node ids per line "
+                          "(is this an edge list?)");
+}
+
+/// Bytes of memory on this machine (0 when unknown).
+std::uint64_t physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0
+             ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+             : 0;
+}
+
+/// Bytes per node of a graph read with the identity mapping: two CSR offsets (following and
+/// followers), the original id and the node attributes (country, community, kind).
+constexpr std::uint64_t kBytesPerIdentityNode = 2 * sizeof(EdgeId) + sizeof(std::int64_t) +
+                                                sizeof(std::uint16_t) + sizeof(std::uint32_t) +
+                                                sizeof(NodeKind);
+
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -31,6 +61,10 @@ bool is_space(char c) {
 LoadedGraph parse_edge_list(std::string_view text, std::string_view source_name,
                             const EdgeListOptions& options) {
   std::vector<NodeId> ids;  // raw ids, two per edge record
+  struct {
+    NodeId id = 0;
+    std::uint32_t line = 0, column = 0;
+  } max_id;  // the largest id and where it is (for the identity mapping's size check)
   std::uint32_t line_no = 0;
   std::size_t pos = 0;
   const std::size_t size = text.size();
@@ -40,6 +74,7 @@ LoadedGraph parse_edge_list(std::string_view text, std::string_view source_name,
     if (end == std::string_view::npos) end = size;
     const std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
+    if (line.size() > kMaxLineBytes) line_too_long(source_name, line_no);
     std::size_t i = 0;
     while (i < line.size() && is_space(line[i])) ++i;
     if (i == line.size() || line[i] == '#' || line[i] == '%') continue;
@@ -76,6 +111,7 @@ LoadedGraph parse_edge_list(std::string_view text, std::string_view source_name,
                             "node id 0 in a file read as one-based; expected ids >= 1 (or read "
                             "it as zero-based)");
       }
+      if (ids.empty() || id > max_id.id) max_id = {static_cast<NodeId>(id), line_no, column};
       ids.push_back(static_cast<NodeId>(id));
       ++tokens;
       while (i < line.size() && is_space(line[i])) ++i;
@@ -97,10 +133,22 @@ LoadedGraph parse_edge_list(std::string_view text, std::string_view source_name,
   const NodeId base = options.one_based ? 1 : 0;
   switch (options.mapping) {
     case IdMapping::kIdentity: {
-      NodeId max_id = 0;
-      for (NodeId id : ids) max_id = std::max(max_id, id);
-      num_nodes = ids.empty() ? 0 : max_id - base + 1;
+      num_nodes = ids.empty() ? 0 : max_id.id - base + 1;
       num_nodes = std::max(num_nodes, options.num_nodes);
+      // Identity keeps every id below the largest as a node, so one large id in a small file asks
+      // for billions of nodes; refuse what this machine cannot hold before allocating it.
+      const std::uint64_t need = std::uint64_t{num_nodes} * kBytesPerIdentityNode;
+      const std::uint64_t have = physical_memory();
+      if (have > 0 && need > have) {
+        throw core::Error(
+            core::ErrorKind::kResource,
+            "with the identity mapping the largest node id " + std::to_string(max_id.id) +
+                " makes " + std::to_string(num_nodes) + " nodes, which need about " +
+                std::to_string(need >> 30) + " GiB, more than this machine's " +
+                std::to_string(have >> 30) +
+                " GiB of memory; read the file with the sorted mapping (ids renumbered densely)",
+            core::InputLocation{std::string(source_name), max_id.line, max_id.column, ""});
+      }
       for (std::size_t i = 0; i < ids.size(); ++i) dense[i] = ids[i] - base;
       out.original_ids.resize(num_nodes);
       for (NodeId v = 0; v < num_nodes; ++v)
@@ -144,7 +192,37 @@ LoadedGraph parse_edge_list(std::string_view text, std::string_view source_name,
 }
 
 LoadedGraph read_edge_list(const std::filesystem::path& path, const EdgeListOptions& options) {
-  const std::string text = detail::read_whole_file(path);
+  // Read in blocks, checking line lengths as they arrive: a file that is not an edge list (one
+  // endless line) fails after kMaxLineBytes instead of being read whole first.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw core::Error(core::ErrorKind::kIo, "cannot open graph file for reading",
+                      core::InputLocation{path.string(), 0, 0, ""});
+  }
+  std::string text;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec) text.reserve(static_cast<std::size_t>(size));
+  std::vector<char> block(std::size_t{1} << 20);
+  std::size_t line_length = 0;
+  std::uint32_t line_no = 1;
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    for (std::size_t i = 0; i < got; ++i) {
+      if (block[i] == '\n') {
+        line_length = 0;
+        ++line_no;
+      } else if (++line_length > kMaxLineBytes) {
+        line_too_long(path.string(), line_no);
+      }
+    }
+    text.append(block.data(), got);
+  }
+  if (in.bad()) {
+    throw core::Error(core::ErrorKind::kIo, "read error",
+                      core::InputLocation{path.string(), 0, 0, ""});
+  }
   return parse_edge_list(text, path.string(), options);
 }
 

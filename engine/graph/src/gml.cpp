@@ -208,19 +208,27 @@ class GmlReader {
     if (t.type != Tok::kKey) unexpected(t, "a key");
   }
 
-  /// Skips one value; lists recursively.
-  void skip_value(const Token& value) {
+  static constexpr int kMaxSkipDepth = 256;
+
+  /// Skips one value; lists recursively. Lists nested deeper than kMaxSkipDepth are refused: each
+  /// level is a recursive call, and `a [ a [ a [ ...` a million times would otherwise overflow the
+  /// stack (real GML files nest a few levels, e.g. `graphics [ Line [ point [ ... ] ] ]`).
+  void skip_value(const Token& value, int depth = 0) {
     switch (value.type) {
       case Tok::kInt:
       case Tok::kReal:
       case Tok::kString:
         return;
       case Tok::kOpen:
+        if (depth >= kMaxSkipDepth) {
+          error(value, "lists are nested more than " + std::to_string(kMaxSkipDepth) +
+                           " levels deep; expected GML (graph [ node [ ... ] edge [ ... ] ])");
+        }
         for (Token t = lex_.next();; t = lex_.next()) {
           if (t.type == Tok::kClose) return;
           if (t.type == Tok::kEnd) unclosed(value);
           expect_key(t);
-          skip_value(lex_.next());
+          skip_value(lex_.next(), depth + 1);
         }
       default:
         unexpected(value, "a value (number, string or '[')");

@@ -350,9 +350,17 @@ class GraphmlReader {
   }
 
   /// Skips an element's content (after its open tag), checking nesting; returns its text.
+  /// Elements nested deeper than kMaxSkipDepth are refused: each level is a recursive call, and a
+  /// file of a million `<a>` would otherwise overflow the stack (GraphML needs about 5 levels).
   std::string skip_element(const XmlEvent& open) {
     std::string text;
     if (open.self_closing) return text;
+    if (skip_depth_ >= kMaxSkipDepth) {
+      xml_.fail(open.line, open.column,
+                "elements are nested more than " + std::to_string(kMaxSkipDepth) +
+                    " levels deep; expected GraphML (<graphml>, <graph>, <node>, <data>, ...)");
+    }
+    ++skip_depth_;
     children(open, [&](const XmlEvent& ev) {
       if (ev.kind == XmlKind::kText) {
         text += ev.text;
@@ -360,8 +368,12 @@ class GraphmlReader {
         text += skip_element(ev);
       }
     });
+    --skip_depth_;
     return text;
   }
+
+  static constexpr int kMaxSkipDepth = 256;
+  int skip_depth_ = 0;  ///< skip_element calls under way (an error ends the whole read)
 
   void read_graphml_body(const XmlEvent& root) {
     children(root, [&](const XmlEvent& ev) {

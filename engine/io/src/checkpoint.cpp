@@ -1,8 +1,10 @@
 #include "dipsim/io/checkpoint.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
+#include "dipsim/core/text.hpp"
 #include "dipsim/io/hdf5.hpp"
 
 namespace dipsim::io {
@@ -87,11 +89,26 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   c.step = static_cast<std::uint32_t>(h5::read_int64_attribute(file, "step"));
   c.seed = h5::read_uint64_attribute(file, "seed");
   c.scenario = h5::read_string_attribute(file, "scenario");
-  // Walk state/ recursively; element types follow the datasets' stored types.
+  // Walk state/ recursively; element types follow the datasets' stored types. A file can link a
+  // group into itself (state/x -> state), which would make the walk endless: dipsim writes state/
+  // at most two levels deep, so deeper paths mean the file is not one of its checkpoints.
+  constexpr std::size_t kMaxStateDepth = 8;
+  constexpr std::size_t kMaxStateGroups = 1000;
   std::vector<std::string> pending{"state"};
+  std::size_t groups = 0;
   while (!pending.empty()) {
     const std::string group_path = pending.back();
     pending.pop_back();
+    if (static_cast<std::size_t>(std::count(group_path.begin(), group_path.end(), '/')) >
+            kMaxStateDepth ||
+        ++groups > kMaxStateGroups) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "not a dipsim checkpoint: groups under state/ are nested more than " +
+                            std::to_string(kMaxStateDepth) + " levels deep or number more than " +
+                            std::to_string(kMaxStateGroups) + " (a group linked into itself?) at " +
+                            core::quote(group_path),
+                        where);
+    }
     h5::Group group = h5::open_group(file, group_path);
     for (const auto& m : h5::list_members(group)) {
       const std::string full = group_path + "/" + m.name;

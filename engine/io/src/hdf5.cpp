@@ -3,6 +3,7 @@
 #include "dipsim/io/hdf5.hpp"
 
 #include <hdf5_hl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -64,6 +65,28 @@ std::string quote(std::string_view text) {
                     "cannot " + std::string(action) + ' ' + quote(object_path(where)) + " in " +
                         quote(file) + ": " + detail,
                     core::InputLocation{file, 0, 0, ""});
+}
+
+/// Refuses to read `count` elements of `bytes` each when that cannot fit this machine's memory. A
+/// dataset's shape comes from the file: a corrupted or hostile file can claim 2^40 elements in a
+/// few bytes (chunked, never written), and allocating for it would end in std::bad_alloc or the
+/// OOM killer instead of an error naming the file and dataset.
+void check_fits_memory(ObjectRef where, std::string_view action, hsize_t count, std::size_t bytes) {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return;
+  const double memory = static_cast<double>(pages) * static_cast<double>(page);
+  const double need = static_cast<double>(count) * static_cast<double>(bytes);
+  if (need <= memory) return;
+  const std::string file = file_name(where);
+  throw core::Error(core::ErrorKind::kResource,
+                    "cannot " + std::string(action) + ' ' + quote(object_path(where)) + " in " +
+                        quote(file) + ": it has " + std::to_string(count) + " elements (about " +
+                        std::to_string(static_cast<std::uint64_t>(need / 1073741824.0)) +
+                        " GiB in memory), more than this machine's " +
+                        std::to_string(static_cast<std::uint64_t>(memory / 1073741824.0)) +
+                        " GiB; the file is corrupted or not one dipsim can read here",
+                    core::InputLocation{file, 0, 0, object_path(where)});
 }
 
 hsize_t product(std::span<const hsize_t> dims) {
@@ -698,6 +721,7 @@ std::vector<T> read_array(const Dataset& dataset) {
   Dataspace space(check(H5Dget_space(dataset.id()), dataset, kAction));
   const hssize_t count = H5Sget_simple_extent_npoints(space.id());
   if (count < 0) throw_error(dataset, kAction);
+  check_fits_memory(dataset, kAction, static_cast<hsize_t>(count), sizeof(T));
   std::vector<T> out(static_cast<std::size_t>(count));
   if (!out.empty()) {
     check(H5Dread(dataset.id(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
@@ -727,6 +751,7 @@ std::vector<double> read_rows_as_double(const Dataset& dataset, hsize_t first_ro
   start[0] = first_row;
   count[0] = row_count;
   const hsize_t elements = product(count);
+  check_fits_memory(dataset, kAction, elements, sizeof(double));
   std::vector<double> out(elements);
   if (elements == 0) return out;
   Dataspace file_space(check(H5Dget_space(dataset.id()), dataset, kAction));
@@ -746,6 +771,9 @@ std::vector<std::string> read_strings(const Dataset& dataset) {
   Dataspace space(check(H5Dget_space(dataset.id()), dataset, kAction));
   const hssize_t count = H5Sget_simple_extent_npoints(space.id());
   if (count < 0) throw_error(dataset, kAction);
+  // A pointer from HDF5 and a std::string per element, before any text.
+  check_fits_memory(dataset, kAction, static_cast<hsize_t>(count),
+                    sizeof(char*) + sizeof(std::string));
   const hid_t id = dataset.id();
   return read_string_values(
       type.id(), space.id(), static_cast<std::size_t>(count),

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <limits>
 #include <numeric>
@@ -1077,8 +1078,41 @@ void name_themes_and_languages(sim::SimConfig& c, const ResolvedScenario& r) {
   }
 }
 
+/// Most follow edges a generated citizen graph may have: 2^40 (about 11 TB at the 10 bytes per
+/// edge of the design's memory target), more than any single machine holds. Sizes beyond it are
+/// absurd rather than large, so they fail when the scenario is checked (`dipsim validate`, before
+/// a sweep starts) instead of when the world's arrays are allocated.
+constexpr double kMaxGeneratedEdges = 1099511627776.0;
+
+void check_graph_size(const sim::SimConfig& c, const ResolvedScenario& r) {
+  using sim::GraphGenerator;
+  const GraphGenerator g = c.graph.generator;
+  if (g == GraphGenerator::kFile || g == GraphGenerator::kComplete) return;  // checked elsewhere
+  const bool growth = g == GraphGenerator::kBarabasiAlbert || g == GraphGenerator::kPrice ||
+                      g == GraphGenerator::kHolmeKim || g == GraphGenerator::kVazquez;
+  const bool by_m = growth && c.graph.m > 0;
+  const double links = by_m ? static_cast<double>(c.graph.m) : c.graph.mean_following;
+  const double edges = static_cast<double>(c.model.citizens.count) * links;
+  if (edges <= kMaxGeneratedEdges) return;
+  const std::string links_key = by_m ? "graph.m" : "graph.mean_following";
+  core::InputLocation where = r.location(links_key);
+  if (where.file == "(default)") where = r.location("citizens.count");
+  char links_text[32], edges_text[32];
+  std::snprintf(links_text, sizeof links_text, "%.9g", links);
+  std::snprintf(edges_text, sizeof edges_text, "%.3g", edges);
+  throw core::Error(core::ErrorKind::kResource,
+                    "citizens.count x " + links_key + " = " +
+                        std::to_string(c.model.citizens.count) + " x " + links_text + " = " +
+                        edges_text +
+                        " follow edges, more than 2^40 (1099511627776; about 11 TB at 10 bytes "
+                        "per edge); lower citizens.count or " +
+                        links_key,
+                    where);
+}
+
 // Checks that need several rows at once.
 void cross_check(const sim::SimConfig& c, const ResolvedScenario& r) {
+  check_graph_size(c, r);
   double share_sum = 0.0;
   for (const auto& country : c.model.countries) share_sum += country.population_share;
   if (!(share_sum > 0.0)) {

@@ -23,6 +23,7 @@
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
+#include "dipsim/core/text.hpp"
 
 namespace dipsim::io {
 namespace fs = std::filesystem;
@@ -673,12 +674,27 @@ DIPSIM_RUN_FILE_INSTANTIATE(double)
 // ---- reading -----------------------------------------------------------------------------------
 
 namespace {
+/// Limits of the walk over a file's groups. A run file has about ten groups, two levels deep; a
+/// file can link a group into itself (metrics/loop -> metrics), which would make the walk endless
+/// (or, with two such links, exponential), so a file beyond these is not a run file.
+constexpr std::size_t kMaxGroupDepth = 16;
+constexpr std::size_t kMaxGroups = 10'000;
+
 void collect_datasets(const h5::Group& group, const std::string& prefix,
-                      std::vector<std::pair<std::string, std::vector<hsize_t>>>& out) {
+                      std::vector<std::pair<std::string, std::vector<hsize_t>>>& out,
+                      const fs::path& file, std::size_t depth, std::size_t& groups) {
+  if (depth > kMaxGroupDepth || ++groups > kMaxGroups) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "not a dipsim run file: its groups are nested more than " +
+                          std::to_string(kMaxGroupDepth) + " levels deep or number more than " +
+                          std::to_string(kMaxGroups) + " (a group linked into itself?) at " +
+                          core::quote(prefix),
+                      core::InputLocation{file.string(), 0, 0, ""});
+  }
   for (const auto& member : h5::list_members(group)) {
     const std::string path = prefix.empty() ? member.name : prefix + '/' + member.name;
     if (member.kind == h5::MemberKind::kGroup) {
-      collect_datasets(h5::open_group(group, member.name), path, out);
+      collect_datasets(h5::open_group(group, member.name), path, out, file, depth + 1, groups);
     } else if (member.kind == h5::MemberKind::kDataset) {
       const h5::Dataset data = h5::open_dataset(group, member.name);
       if (!h5::is_dimension_only(data)) out.emplace_back(path, h5::dataset_shape(data));
@@ -729,7 +745,8 @@ RunSummary read_run_summary(const fs::path& path) {
   for (const auto& name : h5::attribute_names(file)) {
     summary.attributes[name] = h5::read_attribute_as_text(file, name);
   }
-  collect_datasets(h5::open_group(file, "/"), "", summary.datasets);
+  std::size_t groups = 0;
+  collect_datasets(h5::open_group(file, "/"), "", summary.datasets, path, 0, groups);
 
   const h5::Group metrics = h5::open_group(file, "metrics");
   summary.countries = h5::read_strings(h5::open_dataset(metrics, "country"));
@@ -745,6 +762,15 @@ RunSummary read_run_summary(const fs::path& path) {
     const h5::Dataset data = h5::open_dataset(metrics, member.name);
     const std::vector<hsize_t> shape = h5::dataset_shape(data);
     if (shape.size() != 3 || shape[0] == 0) continue;
+    // `dipsim info` indexes the last row by [country][state]: a metric of another shape would be
+    // read out of bounds, so the file is refused.
+    if (shape[1] != summary.countries.size() || shape[2] != summary.states.size()) {
+      not_a_run_file("metrics/" + member.name + " has shape (" + std::to_string(shape[0]) + ", " +
+                     std::to_string(shape[1]) + ", " + std::to_string(shape[2]) +
+                     "), expected (step, country, state) with " +
+                     std::to_string(summary.countries.size()) + " countries and " +
+                     std::to_string(summary.states.size()) + " states");
+    }
     summary.last_values[member.name] = h5::read_rows_as_double(data, shape[0] - 1, 1);
   }
   return summary;

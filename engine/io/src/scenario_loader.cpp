@@ -667,8 +667,11 @@ class Loader {
       Frame& top = stack_.back();
       const auto [it, inserted] = top.key_lines.emplace(key.text, key.loc.line);
       if (!inserted) {
-        defer("duplicate key " + quote(key.text) + ": first given at line " +
-                  std::to_string(it->second) + ", again at line " + std::to_string(key.loc.line),
+        // A --set value has no lines to point at.
+        defer("duplicate key " + quote(key.text) +
+                  (file_ == kSetFile ? std::string(" in the value")
+                                     : ": first given at line " + std::to_string(it->second) +
+                                           ", again at line " + std::to_string(key.loc.line)),
               key.loc, path);
       }
       top.have_key = true;
@@ -762,17 +765,25 @@ class Loader {
     std::istringstream in{std::string(text)};
     Builder builder(*this, file);
     try {
-      YAML::Parser parser(in);
-      while (parser.HandleNextDocument(builder)) {
+      try {
+        YAML::Parser parser(in);
+        while (parser.HandleNextDocument(builder)) {
+        }
+      } catch (const YAML::DeepRecursion& e) {
+        fail("invalid YAML: collections nested too deeply", mark_loc(file, e.mark), key);
+      } catch (const YAML::Exception& e) {
+        std::string message = "invalid YAML: " + e.msg;
+        if (file == kSetFile) message = "cannot read " + quote(text) + " as YAML: " + e.msg;
+        fail(message + tab_hint(text, e.mark.line), mark_loc(file, e.mark), key);
       }
-    } catch (const YAML::DeepRecursion& e) {
-      fail("invalid YAML: collections nested too deeply", mark_loc(file, e.mark), key);
-    } catch (const YAML::Exception& e) {
-      std::string message = "invalid YAML: " + e.msg;
-      if (file == kSetFile) message = "cannot read " + quote(text) + " as YAML: " + e.msg;
-      fail(message + tab_hint(text, e.mark.line), mark_loc(file, e.mark), key);
+      return builder.finish();
+    } catch (const core::Error& e) {
+      // The builder names places inside the value (`[0][2]`); a --set value sits under its key.
+      if (file != kSetFile || key.empty() || e.where().key.rfind(key, 0) == 0) throw;
+      const std::string& inner = e.where().key;
+      fail(e.message(), Loc{kSetFile, 0, 0},
+           inner.empty() || inner[0] == '[' ? key + inner : join_path(key, inner));
     }
-    return builder.finish();
   }
 
   /// Parses one file's text; an empty document gives an empty mapping.

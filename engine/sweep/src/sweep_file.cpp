@@ -7,6 +7,8 @@
 // check is the parameter table's own.
 #include "dipsim/sweep/sweep_file.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -70,6 +72,93 @@ namespace {
 constexpr std::uint64_t kMaxRuns = 10'000'000;
 constexpr std::uint64_t kMaxPoints = 1'000'000;
 constexpr std::size_t kMaxGridChecks = 100;
+/// Most YAML nodes a sweep file may have once aliases are expanded (as the scenario loader's
+/// io::LoadOptions::max_nodes).
+constexpr std::size_t kMaxYamlNodes = 1'000'000;
+
+/// Counts a YAML document's nodes as if its aliases were expanded, without expanding them: each
+/// anchor's expanded size is recorded when it closes and every alias adds it. YAML::Load keeps an
+/// alias as a shared node, but whatever walks or prints the tree (the overrides handed to the
+/// scenario loader as flow text) expands it, so a "billion laughs" sweep file (aliases of aliases
+/// of lists) would run for hours and exhaust memory. Run before YAML::Load, this fails after a few
+/// lines instead, at the alias that crosses the limit.
+class AliasBudget final : public YAML::EventHandler {
+ public:
+  explicit AliasBudget(const std::string& file) : file_(file) {}
+
+  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor, 1); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const auto it = sizes_.find(anchor);
+    leaf(mark, 0, it == sizes_.end() ? 1 : it->second);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                const std::string& /*value*/) override {
+    leaf(mark, anchor, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
+    open(mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value /*style*/) override {
+    open(mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    YAML::anchor_t anchor;
+    std::size_t start;  ///< total_ before the collection opened
+  };
+
+  void add(const YAML::Mark& mark, std::size_t n) {
+    total_ += n;  // n <= kMaxYamlNodes + 1 (an anchor's size), so this cannot overflow
+    if (total_ > kMaxYamlNodes) {
+      throw core::Error(
+          ErrorKind::kInput,
+          "the YAML has more than " + std::to_string(kMaxYamlNodes) +
+              " nodes once aliases (*name) are expanded; aliases that repeat large structures "
+              "(\"billion laughs\") are not accepted",
+          InputLocation{file_, static_cast<std::uint32_t>(std::max(mark.line, 0) + 1),
+                        static_cast<std::uint32_t>(std::max(mark.column, 0) + 1), ""});
+    }
+  }
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, std::size_t n) {
+    add(mark, n);
+    if (anchor != 0) sizes_[anchor] = n;
+  }
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    add(mark, 1);
+    stack_.push_back({anchor, total_ - 1});
+  }
+  void close() {
+    if (stack_.empty()) return;
+    const Open top = stack_.back();
+    stack_.pop_back();
+    if (top.anchor != 0) sizes_[top.anchor] = total_ - top.start;
+  }
+
+  const std::string& file_;
+  std::size_t total_ = 0;
+  std::vector<Open> stack_;
+  std::map<YAML::anchor_t, std::size_t> sizes_;
+};
+
+/// Throws core::Error(kInput) if `text` expands to more than kMaxYamlNodes nodes. Syntax errors
+/// are left to YAML::Load, which reports them with the same message and place.
+void check_alias_expansion(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  AliasBudget budget(file);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(budget)) {
+    }
+  } catch (const YAML::Exception&) {
+  }
+}
 const std::vector<std::string> kTopKeys = {"name",      "description", "scenario",   "seed",
                                            "design",    "n",           "parameters", "replicates",
                                            "overrides", "arms",        "summaries"};
@@ -823,6 +912,7 @@ Sweep load_sweep_text(const std::string& text, const std::string& display_name,
                       const fs::path& base_dir, const std::vector<fs::path>& include_dirs) {
   const Reader r(display_name);
   YAML::Node root;
+  check_alias_expansion(text, display_name);
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
