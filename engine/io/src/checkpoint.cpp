@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
+#include "dipsim/io/fault.hpp"
 #include "dipsim/io/hdf5.hpp"
 
 namespace dipsim::io {
@@ -27,7 +28,7 @@ std::filesystem::path checkpoint_path(const std::filesystem::path& run_file) {
 
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint) {
   const std::filesystem::path tmp(path.string() + ".tmp");
-  {
+  try {
     h5::File file = h5::create_file(tmp, h5::CreateMode::kTruncate);
     h5::write_attribute(file, "format", std::string_view(kFormat));
     h5::write_attribute(file, "version", kVersion);
@@ -50,10 +51,16 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& check
     }
     h5::flush(file);
     h5::close_file(file);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);  // the previous checkpoint, if any, stays as it was
+    throw;
   }
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
+  fault::rename(tmp, path, ec);
   if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
     throw core::Error(
         core::ErrorKind::kIo,
         "cannot rename checkpoint " + tmp.string() + " to " + path.string() + ": " + ec.message(),

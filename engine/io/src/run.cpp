@@ -12,9 +12,10 @@
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/version.hpp"
-#include "dipsim/io/checkpoint.hpp"
 #include "dipsim/graph/stats.hpp"
+#include "dipsim/io/checkpoint.hpp"
 #include "dipsim/io/hdf5.hpp"
+#include "dipsim/sim/memory.hpp"
 #include "dipsim/sim/simulation.hpp"
 
 namespace dipsim::io {
@@ -295,6 +296,8 @@ struct ResumeData {
   Checkpoint checkpoint;
   std::vector<std::vector<double>> frames;  ///< per step 0..checkpoint.step: [metric][c][s]
   std::vector<std::pair<std::uint32_t, std::vector<float>>> snapshots;
+  /// The interrupted file, moved aside; removed once the new file holds its rows on disk.
+  std::filesystem::path moved;
 };
 
 RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
@@ -326,6 +329,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     layout.descriptions.emplace_back(m.description);
   }
 
+  check_memory(cfg, options.threads, options.checkpoint_every > 0, options.max_memory);
   // The world is built before the run file exists, so that bad input found while building it
   // (a malformed graph file, an impossible size) leaves no file behind.
   sim::Simulation simulation(sim::build_world(cfg));
@@ -363,6 +367,9 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
       simulation.restore_state(resume->checkpoint.state);
       out.set_attribute("/", "resumed_from_step",
                         static_cast<std::uint64_t>(resume->checkpoint.step));
+      out.flush();  // the copied rows are on disk: the moved-aside file is no longer needed
+      std::error_code ignored;
+      std::filesystem::remove(resume->moved, ignored);
       first = resume->checkpoint.step + 1;
     } else {
       out.append_step(0, simulation.metrics().values);
@@ -412,6 +419,35 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
 
 }  // namespace
 
+void check_memory(const sim::SimConfig& config, std::uint32_t threads, bool checkpoints,
+                  std::uint64_t max_memory) {
+  const sim::MemoryEstimate estimate = sim::estimate_memory(config, threads, checkpoints);
+  std::string limit_text;
+  std::uint64_t limit = max_memory;
+  if (limit == 0) {
+    const sim::MemoryLimit available = sim::available_memory();
+    limit = available.bytes;
+    limit_text = sim::format_bytes(limit) + " available (" + available.source + ")";
+  } else {
+    limit_text = "the limit of " + sim::format_bytes(limit) + " (--max-memory)";
+  }
+  if (estimate.peak_bytes <= limit) return;
+  std::vector<sim::MemoryPart> parts = estimate.parts;
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.bytes > b.bytes; });
+  std::string largest;
+  for (std::size_t i = 0; i < parts.size() && i < 3; ++i) {
+    largest += (i > 0 ? ", " : "") + parts[i].name + " " + sim::format_bytes(parts[i].bytes);
+  }
+  throw core::Error(core::ErrorKind::kResource,
+                    "the run needs an estimated " + sim::format_bytes(estimate.peak_bytes) +
+                        " of memory, more than " + limit_text + "; largest parts: " + largest +
+                        ". Reduce citizens.count, graph.mean_following or run.steps, or raise "
+                        "--max-memory if the estimate is too cautious (dipsim validate prints "
+                        "it in full)",
+                    core::InputLocation{"", 0, 0, ""});
+}
+
 RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options) {
   return run_impl(scenario, options, nullptr);
 }
@@ -426,7 +462,12 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
                       "expected the .partial file of an interrupted run (RUN.h5.partial)", where);
   }
   const std::filesystem::path final_path(name.substr(0, name.size() - suffix.size()));
-  const RunSummary summary = read_run_summary(partial);  // checks it is a dipsim run file
+  // A resume moves the interrupted file to RUN.h5.partial.resume while it copies the rows into a
+  // fresh RUN.h5.partial; if it was killed in between, the moved file is the one to read.
+  const std::filesystem::path moved(partial.string() + ".resume");
+  std::error_code ec;
+  const std::filesystem::path source = std::filesystem::exists(moved, ec) ? moved : partial;
+  const RunSummary summary = read_run_summary(source);  // checks it is a dipsim run file
   if (summary.status == "complete") {
     throw core::Error(core::ErrorKind::kInput, "the run is complete; nothing to resume", where);
   }
@@ -451,7 +492,7 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
                       where);
   }
   {
-    h5::File file = h5::open_file(partial, false);
+    h5::File file = h5::open_file(source, false);
     const std::size_t cs = summary.countries.size() * summary.states.size();
     const auto& infos = sim::metric_infos();
     data.frames.assign(step + 1, std::vector<double>(infos.size() * cs));
@@ -477,6 +518,16 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
     }
   }
   options.output = final_path;
+  if (source == partial) {
+    std::filesystem::rename(partial, moved, ec);  // atomic; the rows are in memory now
+    if (ec) {
+      throw core::Error(core::ErrorKind::kIo,
+                        "cannot move " + partial.string() + " to " + moved.string() +
+                            " before resuming: " + ec.message(),
+                        where);
+    }
+  }
+  data.moved = moved;
   return run_impl(loaded, options, &data);
 }
 

@@ -23,6 +23,7 @@
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
+#include "dipsim/io/fault.hpp"
 
 namespace dipsim::io {
 namespace fs = std::filesystem;
@@ -165,6 +166,19 @@ std::uint64_t hash_ids(std::span<const NodeId> ids) {
     hash *= 1099511628211ULL;
   }
   return hash;
+}
+
+/// After finish() could not close or rename a file it had marked with its outcome: reopens it and
+/// records status "failed" with `error`, so no file that did not reach its final name claims to
+/// be complete. Best effort (the disk that failed the close may fail this too); never throws.
+void mark_failed_after_close(const fs::path& partial, const std::string& error) noexcept {
+  try {
+    h5::File file = h5::open_file(partial, true);
+    h5::write_attribute(file, "status", to_string(RunStatus::kFailed));
+    h5::write_attribute(file, "error", error);
+    h5::close_file(file);
+  } catch (...) {
+  }
 }
 
 bool is_reserved_root_attribute(const std::string& name) {
@@ -628,23 +642,30 @@ void RunWriter::finish(RunStatus status, double wall_seconds, const std::string&
   h5::write_attribute(w.file, "wall_seconds", wall_seconds);
   if (!error.empty()) h5::write_attribute(w.file, "error", error);
   w.close_handles();
-  h5::close_file(w.file);
+  try {
+    h5::close_file(w.file);
+  } catch (const core::Error& e) {
+    w.finished = true;
+    // The outcome was written before the close failed; the file's last state is unknown.
+    mark_failed_after_close(w.partial_path, e.what());
+    throw;
+  }
   w.finished = true;
   if (status != RunStatus::kComplete) return;
 
+  const auto refuse = [&w](const std::string& why) {
+    const std::string message = "cannot rename " + quote(w.partial_path) + " to " +
+                                quote(w.final_path) + ": " + why + "; the run's data is in " +
+                                quote(w.partial_path) + ", marked failed";
+    mark_failed_after_close(w.partial_path, message);
+    throw_io(w.final_path, message);
+  };
   if (!w.force && fs::exists(w.final_path)) {
-    throw_io(w.final_path, "cannot rename " + quote(w.partial_path) + " to " + quote(w.final_path) +
-                               ": that file appeared during the run and overwriting was not "
-                               "requested; the complete run is in " +
-                               quote(w.partial_path));
+    refuse("that file appeared during the run and overwriting was not requested");
   }
   std::error_code rename_error;
-  fs::rename(w.partial_path, w.final_path, rename_error);  // atomic within one file system
-  if (rename_error) {
-    throw_io(w.final_path, "cannot rename " + quote(w.partial_path) + " to " + quote(w.final_path) +
-                               ": " + rename_error.message() + "; the complete run is in " +
-                               quote(w.partial_path));
-  }
+  fault::rename(w.partial_path, w.final_path, rename_error);  // atomic within one file system
+  if (rename_error) refuse(rename_error.message());
 }
 
 const fs::path& RunWriter::partial_path() const {
