@@ -1,5 +1,6 @@
 #include "dipsim/io/checkpoint.hpp"
 
+#include <array>
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
@@ -49,6 +50,13 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& check
           },
           array);
     }
+    if (checkpoint.metric_row_size > 0) {
+      const std::array<hsize_t, 2> shape{checkpoint.metric_rows.size() / checkpoint.metric_row_size,
+                                         checkpoint.metric_row_size};
+      h5::DatasetOptions o = options;
+      o.compress = checkpoint.metric_rows.size() >= 4096;
+      h5::write_array<double>(file, "resume/metric_rows", checkpoint.metric_rows, shape, o);
+    }
     h5::flush(file);
     h5::close_file(file);
   } catch (...) {
@@ -94,6 +102,18 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   c.step = static_cast<std::uint32_t>(h5::read_int64_attribute(file, "step"));
   c.seed = h5::read_uint64_attribute(file, "seed");
   c.scenario = h5::read_string_attribute(file, "scenario");
+  if (h5::exists(file, "resume/metric_rows")) {
+    const h5::Dataset rows = h5::open_dataset(file, "resume/metric_rows");
+    const std::vector<hsize_t> shape = h5::dataset_shape(rows);
+    if (shape.size() != 2 || shape[0] != c.step + 1ull) {
+      throw core::Error(
+          core::ErrorKind::kInput,
+          "checkpoint dataset resume/metric_rows does not hold steps 0.." + std::to_string(c.step),
+          where);
+    }
+    c.metric_row_size = shape[1];
+    c.metric_rows = h5::read_array<double>(rows);
+  }
   // Walk state/ recursively; element types follow the datasets' stored types.
   std::vector<std::string> pending{"state"};
   while (!pending.empty()) {

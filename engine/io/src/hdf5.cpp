@@ -287,6 +287,15 @@ Attribute open_scalar_attribute(ObjectRef object, const std::string& name,
   return attribute;
 }
 
+/// HDF5 closes every identifier still open when the process exits (an atexit handler). After a
+/// close that failed on a full disk, HDF5 1.10 crashes in that handler (H5F__close_cb) on a
+/// half-closed file. dipsim closes its files itself on every path (RAII), so the handler is not
+/// needed: H5dont_atexit() must be called before the library initialises, hence this static.
+const bool g_no_atexit = [] {
+  static_cast<void>(H5dont_atexit());
+  return true;
+}();
+
 }  // namespace
 
 // ---- errors ----------------------------------------------------------------------------------

@@ -313,7 +313,9 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
   RunProvenance prov;
   prov.dipsim_version = std::string(core::version());
   prov.git_revision = std::string(core::git_revision());
-  prov.scenario = scenario.resolved.to_yaml();
+  // A resumed run keeps the scenario text of the run it continues (re-resolving it would name
+  // the .partial as its source), so its checkpoints still match the file it writes.
+  prov.scenario = resume != nullptr ? resume->checkpoint.scenario : scenario.resolved.to_yaml();
   prov.host = host_name();
   prov.command_line = options.command_line;
   prov.start_time = iso8601_now();
@@ -351,8 +353,13 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     };
     auto save_checkpoint = [&]() {
       out.flush();  // the file holds every row the checkpoint covers
-      write_checkpoint(
-          ckpt, {simulation.steps_done(), prov.scenario, cfg.run.seed, simulation.save_state()});
+      Checkpoint c{simulation.steps_done(),
+                   prov.scenario,
+                   cfg.run.seed,
+                   simulation.save_state(),
+                   out.metric_rows(simulation.steps_done() + 1),
+                   simulation.metrics().values.size()};
+      write_checkpoint(ckpt, c);
     };
 
     std::uint32_t first = 1;
@@ -405,6 +412,8 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     if (result.status == RunStatus::kComplete) {
       std::error_code ec;
       std::filesystem::remove(ckpt, ec);  // a finished run needs no checkpoint
+      // nor the temporary of one that a killed process was writing
+      std::filesystem::remove(ckpt.string() + ".tmp", ec);
     }
   } catch (const std::exception& e) {
     try {
@@ -467,7 +476,38 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
   const std::filesystem::path moved(partial.string() + ".resume");
   std::error_code ec;
   const std::filesystem::path source = std::filesystem::exists(moved, ec) ? moved : partial;
-  const RunSummary summary = read_run_summary(source);  // checks it is a dipsim run file
+  // Only what a killed writer cannot have damaged is read from the interrupted file: its root
+  // attributes and coordinates (written and flushed at creation). The metric rows come from the
+  // checkpoint, which is written atomically.
+  RunSummary summary;
+  {
+    h5::silence_error_printing();
+    if (!std::filesystem::exists(source, ec)) {
+      throw core::Error(core::ErrorKind::kIo, "cannot read run file: no such file", where);
+    }
+    if (!h5::is_hdf5_file(source)) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "not an HDF5 file; expected the .partial file of an interrupted run",
+                        where);
+    }
+    const h5::File file = h5::open_file(source, false);
+    for (const char* required : {"metrics/country", "metrics/state", "metrics/step"}) {
+      if (!h5::has_attribute(file, "status") || !h5::exists(file, required)) {
+        throw core::Error(core::ErrorKind::kInput,
+                          "not a dipsim run file (root attribute \"status\" or dataset " +
+                              std::string(required) + " missing)",
+                          where);
+      }
+    }
+    summary.status = h5::read_string_attribute(file, "status");
+    if (h5::has_attribute(file, "scenario")) {
+      summary.attributes["scenario"] = h5::read_string_attribute(file, "scenario");
+    }
+    summary.countries = h5::read_strings(h5::open_dataset(file, "metrics/country"));
+    summary.states = h5::read_strings(h5::open_dataset(file, "metrics/state"));
+    const auto shape = h5::dataset_shape(h5::open_dataset(file, "metrics/step"));
+    summary.steps_written = shape.empty() ? 0 : shape[0];
+  }
   if (summary.status == "complete") {
     throw core::Error(core::ErrorKind::kInput, "the run is complete; nothing to resume", where);
   }
@@ -485,7 +525,7 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
                         {}};
   loaded.config = to_sim_config(loaded.resolved);
   const std::uint32_t step = data.checkpoint.step;
-  if (summary.steps_written < step + 1ull) {
+  if (data.checkpoint.metric_rows.empty() && summary.steps_written < step + 1ull) {
     throw core::Error(core::ErrorKind::kInput,
                       "the run file has " + std::to_string(summary.steps_written) +
                           " steps but its checkpoint is at step " + std::to_string(step),
@@ -496,7 +536,17 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
     const std::size_t cs = summary.countries.size() * summary.states.size();
     const auto& infos = sim::metric_infos();
     data.frames.assign(step + 1, std::vector<double>(infos.size() * cs));
-    for (std::size_t m = 0; m < infos.size(); ++m) {
+    const std::size_t row = infos.size() * cs;
+    const bool in_checkpoint = data.checkpoint.metric_row_size == row &&
+                               data.checkpoint.metric_rows.size() == row * (step + 1ull);
+    if (in_checkpoint) {
+      for (std::size_t t = 0; t <= step; ++t) {
+        std::copy_n(data.checkpoint.metric_rows.begin() + static_cast<std::ptrdiff_t>(t * row), row,
+                    data.frames[t].begin());
+      }
+      data.checkpoint.metric_rows = {};
+    }
+    for (std::size_t m = 0; m < infos.size() && !in_checkpoint; ++m) {
       const auto rows = h5::read_rows_as_double(
           h5::open_dataset(file, "metrics/" + std::string(infos[m].name)), 0, step + 1);
       for (std::size_t t = 0; t <= step; ++t) {

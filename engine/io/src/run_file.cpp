@@ -622,6 +622,23 @@ void RunWriter::set_attribute(const std::string& object_path, const std::string&
   set_attribute_on(impl_->file, impl_->partial_path, object_path, name, value);
 }
 
+std::vector<double> RunWriter::metric_rows(std::uint32_t rows) const {
+  const Impl& w = *impl_;
+  w.require_open("read back the metric rows");
+  const std::size_t cells = w.countries * w.states;
+  const std::size_t metrics = w.metric_data.size();
+  std::vector<double> out(std::size_t{rows} * metrics * cells);
+  if (rows == 0) return out;
+  for (std::size_t m = 0; m < metrics; ++m) {
+    const std::vector<double> values = h5::read_rows_as_double(w.metric_data[m].dataset(), 0, rows);
+    for (std::size_t t = 0; t < rows; ++t) {
+      std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(t * cells), cells,
+                  out.begin() + static_cast<std::ptrdiff_t>((t * metrics + m) * cells));
+    }
+  }
+  return out;
+}
+
 void RunWriter::flush() {
   impl_->require_open("flush");
   h5::flush(impl_->file);

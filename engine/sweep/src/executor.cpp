@@ -305,33 +305,41 @@ SweepOutcome run_local(const Sweep& sweep, const ExecOptions& options) {
 
   const bool write_during = options.shards <= 1 && options.index_every_seconds > 0;
   auto last_index = std::chrono::steady_clock::now();
-  if (write_during) {
-    std::vector<RunRecord> snapshot;
+  try {
+    if (write_during) {
+      std::vector<RunRecord> snapshot;
+      {
+        std::lock_guard lock(mutex);
+        snapshot = plan.records;
+      }
+      write_index(sweep, snapshot, options.output_dir);
+    }
     {
-      std::lock_guard lock(mutex);
-      snapshot = plan.records;
-    }
-    write_index(sweep, snapshot, options.output_dir);
-  }
-  {
-    std::unique_lock lock(mutex);
-    while (active_workers > 0) {
-      changed.wait_for(lock, std::chrono::milliseconds(200));
-      progress.elapsed_seconds = detail::seconds_since(start);
-      const SweepProgress now = progress;
-      if (options.progress) {
-        lock.unlock();
-        options.progress(now);
-        lock.lock();
-      }
-      if (write_during && detail::seconds_since(last_index) >= options.index_every_seconds) {
-        std::vector<RunRecord> snapshot = plan.records;
-        lock.unlock();
-        write_index(sweep, snapshot, options.output_dir);
-        last_index = std::chrono::steady_clock::now();
-        lock.lock();
+      std::unique_lock lock(mutex);
+      while (active_workers > 0) {
+        changed.wait_for(lock, std::chrono::milliseconds(200));
+        progress.elapsed_seconds = detail::seconds_since(start);
+        const SweepProgress now = progress;
+        if (options.progress) {
+          lock.unlock();
+          options.progress(now);
+          lock.lock();
+        }
+        if (write_during && detail::seconds_since(last_index) >= options.index_every_seconds) {
+          std::vector<RunRecord> snapshot = plan.records;
+          lock.unlock();
+          write_index(sweep, snapshot, options.output_dir);
+          last_index = std::chrono::steady_clock::now();
+          lock.lock();
+        }
       }
     }
+  } catch (...) {
+    // The index could not be written (e.g. the disk is full): stop the workers, let the runs in
+    // flight end as interrupted, then report. Joinable threads must not be destroyed.
+    abort = true;
+    for (auto& t : threads) t.join();
+    throw;
   }
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);
