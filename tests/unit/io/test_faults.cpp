@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -137,6 +138,10 @@ TEST_F(FaultTest, EveryInjectedFailureIsReportedAndNothingClaimsComplete) {
     }
   }
   EXPECT_GT(cases, 50);
+  std::printf(
+      "injected failures: %d cases (create %ld, write %ld, flush %ld, close %ld, "
+      "rename %ld)\n",
+      cases, totals[0], totals[1], totals[2], totals[3], totals[4]);
 }
 
 TEST_F(FaultTest, FailedRenameLeavesTheDataMarkedFailedAndSaysWhere) {
