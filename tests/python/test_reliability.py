@@ -529,10 +529,19 @@ def test_sweep_runs_no_more_at_a_time_than_memory_allows(dipsim, sweep_file, tmp
               "--set", "states[0].posts_per_day=16")
     per_run = float(re.search(r"# memory estimate: ([\d.]+) MiB", res.stdout).group(1))
     limit = int(per_run * 2.5 * 1024 * 1024)
-    res = run(dipsim, "sweep", sweep_file, "-o", tmp_path / "cap", "--jobs", 4,
-              "--max-memory", limit)
-    assert res.returncode == 0, res.stderr
-    assert "2 at a time" in res.stdout and "memory allows 2 at a time" in res.stdout, res.stdout
+    out = tmp_path / "cap"
+    proc = subprocess.Popen([str(dipsim), "sweep", str(sweep_file), "-o", str(out), "--jobs", "4",
+                             "--threads", "4", "--max-memory", str(limit)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    most = 0  # runs seen in flight at once (.partial files)
+    while proc.poll() is None:
+        if out.exists():
+            most = max(most, len(list(out.glob("*.partial"))))
+        time.sleep(0.002)
+    stdout, stderr = proc.communicate()
+    assert proc.returncode == 0, stderr
+    assert "memory allows 2 at a time" in stdout, stdout
+    assert most <= 2, f"{most} runs at once"
 
 
 def test_memory_stays_flat_over_steps_apart_from_the_item_store(dipsim, tmp_path):
