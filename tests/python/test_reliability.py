@@ -214,6 +214,12 @@ def test_kill9_sweeps_then_resume_lose_and_duplicate_nothing(dipsim, sweep_file,
         for p in out.glob("p*.h5"):
             assert status_of(p) == "complete", f"trial {trial}: {p.name}"
             complete_before[p.name] = digest(p)
+        for p in out.glob("p*.h5.partial"):
+            try:
+                st = status_of(p)
+            except OSError:
+                st = "unreadable"  # killed before the file's first flush
+            assert st in ("running", "interrupted", "unreadable"), f"trial {trial}: {p.name}"
         if (out / "index.h5").exists():
             read_index(out / "index.h5")  # the index is always whole
         res = run(dipsim, "sweep", sweep_file, "-o", out, "--resume", "--jobs", 2, "--quiet")
