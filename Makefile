@@ -83,8 +83,12 @@ fuzz-replay: setup
 	@cmake --build --preset fuzz-replay -j $(JOBS)
 	ctest --preset fuzz-replay -j $(JOBS)
 
+# TSAN_TBB_DIR: TBBConfig.cmake folder of a oneTBB built with -fsanitize=thread
+# (scripts/build_tsan_tbb.sh); without it the system oneTBB is used and TSan reports false races
+# at every parallel_for (docs/reliability.md, "Sanitizer tiers").
+TSAN_TBB_DIR ?=
 build-tsan: setup
-	@cmake --preset tsan >/dev/null
+	@cmake --preset tsan $(if $(TSAN_TBB_DIR),-DTBB_DIR=$(TSAN_TBB_DIR)) >/dev/null
 	@cmake --build --preset tsan -j $(JOBS)
 
 test-tsan: build-tsan

@@ -22,6 +22,7 @@
 #include "dipsim/io/parameters.hpp"
 #include "dipsim/io/run.hpp"
 #include "dipsim/io/run_file.hpp"
+#include "dipsim/sim/memory.hpp"
 #include "dipsim/sim/metrics.hpp"
 #include "dipsim/sweep/index.hpp"
 #include "graph_command.hpp"
@@ -110,7 +111,7 @@ void print_summary(const io::RunResult& r) {
 }
 
 struct RunFlags {
-  std::string scenario, output, resume;
+  std::string scenario, output, resume, max_memory;
   std::optional<std::uint64_t> seed;
   std::uint32_t threads = 0, checkpoint_every = 0;
   std::vector<std::string> sets;
@@ -144,6 +145,16 @@ int cmd_run(RunFlags f, const std::string& cmdline) {
     fs::create_directories("runs");
     output = (fs::path("runs") / fs::path(scenario).stem()).string() + ".h5";
   }
+  if (f.resume.empty()) {
+    // Even with --force, the run file must not replace its own scenario.
+    std::error_code ec;
+    if (fs::equivalent(scenario, output, ec)) {
+      throw core::Error(
+          core::ErrorKind::kInput,
+          "the output file " + output + " is the scenario file itself; choose another name with -o",
+          {output, 0, 0, ""});
+    }
+  }
   const auto hw = static_cast<std::uint32_t>(tbb::info::default_concurrency());
   const std::uint32_t n = threads == 0 ? hw : threads;
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, n);
@@ -156,6 +167,7 @@ int cmd_run(RunFlags f, const std::string& cmdline) {
   run.command_line = cmdline;
   run.stop = &g_stop;
   run.checkpoint_every = f.checkpoint_every;
+  if (!f.max_memory.empty()) run.max_memory = sim::parse_size(f.max_memory, "--max-memory");
   Progress progress{!quiet && isatty(STDERR_FILENO) != 0};
   run.progress = [&](std::uint32_t d, std::uint32_t t) { progress(d, t); };
   const io::RunResult result =
@@ -174,7 +186,14 @@ int cmd_validate(const std::string& scenario, std::vector<std::string> sets) {
   options.overrides = std::move(sets);
   options.include_dirs = include_dirs();
   const io::LoadedScenario loaded = io::load_dipsim_scenario(scenario, options);
-  std::cout << "# " << scenario << ": valid\n" << loaded.resolved.to_yaml();
+  std::cout << "# " << scenario << ": valid\n";
+  // The estimate as YAML comments, so the output can still be run as it is.
+  const auto estimate = sim::estimate_memory(loaded.config, 0);
+  const auto available = sim::available_memory();
+  std::istringstream lines(estimate.describe() + "memory available: " +
+                           sim::format_bytes(available.bytes) + " (" + available.source + ")\n");
+  for (std::string line; std::getline(lines, line);) std::cout << "# " << line << '\n';
+  std::cout << loaded.resolved.to_yaml();
   return 0;
 }
 
@@ -283,10 +302,14 @@ int main(int argc, char** argv) {
   run->add_option("--checkpoint-every", rf.checkpoint_every,
                   "write RUN.h5.checkpoint every N steps and on interrupt")
       ->check(CLI::Range(1u, 4'000'000'000u));
+  // Not CLI::ExistingFile: a resume killed at the wrong moment leaves RUN.h5.partial.resume
+  // in its place, which io::resume_run finds.
   run->add_option("--resume", rf.resume,
-                  "continue an interrupted run from RUN.h5.partial and its checkpoint")
-      ->check(CLI::ExistingFile);
+                  "continue an interrupted run from RUN.h5.partial and its checkpoint");
   run->add_flag("--force", rf.force, "overwrite an existing run file");
+  run->add_option("--max-memory", rf.max_memory,
+                  "refuse runs whose estimated peak memory exceeds SIZE (e.g. 8G; default: the "
+                  "memory available)");
   run->add_flag("-q,--quiet", rf.quiet, "print nothing but errors");
 
   auto* validate = app.add_subcommand("validate", "check a scenario and print it fully resolved");

@@ -17,6 +17,7 @@
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/text.hpp"
 #include "dipsim/io/schema.hpp"
+#include "dipsim/sim/memory.hpp"
 #include "dipsim/sweep/executor.hpp"
 #include "dipsim/sweep/index.hpp"
 #include "dipsim/sweep/sweep_file.hpp"
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 namespace {
 
 struct SweepFlags {
-  std::string file, output, shard;
+  std::string file, output, shard, max_memory;
   std::uint32_t jobs = 0, threads = 0;
   bool resume = false, force = false, mpi = false, collect = false, slurm = false, dry_run = false,
        quiet = false;
@@ -149,6 +150,11 @@ int finish(const sweep::Sweep& s, const sweep::SweepOutcome& out, const SweepFla
                 f.mpi ? (out.jobs == 1 ? "rank" : "ranks") : "at a time", out.threads_per_run,
                 out.threads_per_run == 1 ? "" : "s");
     if (p.skipped > 0) std::printf(", kept %s complete before", plural(p.skipped, "run").c_str());
+    if (!f.mpi && out.jobs < out.jobs_asked) {
+      std::printf("; memory allows %u at a time (%s per run, %s in all)", out.jobs,
+                  sim::format_bytes(out.run_memory).c_str(),
+                  sim::format_bytes(out.memory_limit).c_str());
+    }
     std::printf("\nindex %s: %llu complete, %llu failed, %llu unfinished of %llu runs\n",
                 out.index.string().c_str(), static_cast<unsigned long long>(out.complete),
                 static_cast<unsigned long long>(out.failed),
@@ -168,6 +174,16 @@ int finish(const sweep::Sweep& s, const sweep::SweepOutcome& out, const SweepFla
   if (out.progress.failed > 0) {
     std::fprintf(stderr, "dipsim: %s failed; `dipsim info %s` lists them with their errors\n",
                  plural(out.progress.failed, "run").c_str(), out.index.string().c_str());
+    try {  // the first few, so a log shows why without opening the index
+      const sweep::IndexTable table = sweep::read_index(out.index);
+      std::size_t shown = 0;
+      for (std::size_t i = 0; i < table.status.size() && shown < 3; ++i) {
+        if (table.status[i] != "failed") continue;
+        std::fprintf(stderr, "  %s: %s\n", table.file[i].c_str(), table.error[i].c_str());
+        ++shown;
+      }
+    } catch (const core::Error&) {
+    }
     return 1;
   }
   return 0;
@@ -212,6 +228,7 @@ int run(const std::vector<fs::path>& include_dirs) {
   options.resume = f.resume;
   options.force = f.force;
   options.stop = &g_stop;
+  if (!f.max_memory.empty()) options.max_memory = sim::parse_size(f.max_memory, "--max-memory");
   if (!f.shard.empty()) std::tie(options.shard, options.shards) = parse_shard(f.shard);
   ProgressPrinter printer{!f.quiet && isatty(STDERR_FILENO) != 0};
   options.progress = [&](const sweep::SweepProgress& p) { printer(p); };
@@ -272,6 +289,9 @@ void add_sweep_command(CLI::App& app) {
       "--slurm", f.slurm, "write SWEEP_DIR/sweep.slurm (job array), collect.slurm and submit.sh");
   auto* dry = cmd->add_flag("--dry-run", f.dry_run, "check the sweep file and print its plan");
   cmd->add_flag("-q,--quiet", f.quiet, "print nothing but errors");
+  cmd->add_option("--max-memory", f.max_memory,
+                  "memory for the runs at a time (e.g. 16G; default: the memory available); "
+                  "fewer runs run at once when they would not fit");
   auto& so = f.slurm_options;
   auto* partition = cmd->add_option("--partition", so.partition, "--slurm: partition");
   auto* time = cmd->add_option("--time", so.time, "--slurm: time limit per array task (HH:MM:SS)")

@@ -155,7 +155,13 @@ std::vector<NodeId> weak_labels(const Csr& following) {
                         for (NodeId v : following.row(u)) uf_unite(parent, u, v);
                       }
                     });
-  tbb::parallel_for(NodeId{0}, n, [&](NodeId v) { parent[v] = uf_find(parent, v); });
+  // Flatten: other threads' uf_find() reads parent[v] through atomic_ref while this writes it, so
+  // the store must be atomic too (a plain store here was a data race that TSan reported; every
+  // value written is an ancestor of v, so any interleaving ends with each v under its root).
+  tbb::parallel_for(NodeId{0}, n, [&](NodeId v) {
+    const NodeId root = uf_find(parent, v);
+    std::atomic_ref<NodeId>(parent[v]).store(root, std::memory_order_relaxed);
+  });
   return parent;
 }
 

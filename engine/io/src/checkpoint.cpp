@@ -1,10 +1,12 @@
 #include "dipsim/io/checkpoint.hpp"
 
 #include <algorithm>
+#include <array>
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/text.hpp"
+#include "dipsim/io/fault.hpp"
 #include "dipsim/io/hdf5.hpp"
 
 namespace dipsim::io {
@@ -29,7 +31,7 @@ std::filesystem::path checkpoint_path(const std::filesystem::path& run_file) {
 
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint) {
   const std::filesystem::path tmp(path.string() + ".tmp");
-  {
+  try {
     h5::File file = h5::create_file(tmp, h5::CreateMode::kTruncate);
     h5::write_attribute(file, "format", std::string_view(kFormat));
     h5::write_attribute(file, "version", kVersion);
@@ -50,12 +52,25 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& check
           },
           array);
     }
+    if (checkpoint.metric_row_size > 0) {
+      const std::array<hsize_t, 2> shape{checkpoint.metric_rows.size() / checkpoint.metric_row_size,
+                                         checkpoint.metric_row_size};
+      h5::DatasetOptions o = options;
+      o.compress = checkpoint.metric_rows.size() >= 4096;
+      h5::write_array<double>(file, "resume/metric_rows", checkpoint.metric_rows, shape, o);
+    }
     h5::flush(file);
     h5::close_file(file);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);  // the previous checkpoint, if any, stays as it was
+    throw;
   }
   std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
+  fault::rename(tmp, path, ec);
   if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
     throw core::Error(
         core::ErrorKind::kIo,
         "cannot rename checkpoint " + tmp.string() + " to " + path.string() + ": " + ec.message(),
@@ -89,6 +104,18 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   c.step = static_cast<std::uint32_t>(h5::read_int64_attribute(file, "step"));
   c.seed = h5::read_uint64_attribute(file, "seed");
   c.scenario = h5::read_string_attribute(file, "scenario");
+  if (h5::exists(file, "resume/metric_rows")) {
+    const h5::Dataset rows = h5::open_dataset(file, "resume/metric_rows");
+    const std::vector<hsize_t> shape = h5::dataset_shape(rows);
+    if (shape.size() != 2 || shape[0] != c.step + 1ull) {
+      throw core::Error(
+          core::ErrorKind::kInput,
+          "checkpoint dataset resume/metric_rows does not hold steps 0.." + std::to_string(c.step),
+          where);
+    }
+    c.metric_row_size = shape[1];
+    c.metric_rows = h5::read_array<double>(rows);
+  }
   // Walk state/ recursively; element types follow the datasets' stored types. A file can link a
   // group into itself (state/x -> state), which would make the walk endless: dipsim writes state/
   // at most two levels deep, so deeper paths mean the file is not one of its checkpoints.

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
+#include "dipsim/io/fault.hpp"
 
 namespace dipsim::io::h5 {
 namespace {
@@ -25,6 +26,21 @@ constexpr std::string_view kNotAVariable = "This is a netCDF dimension but not a
 constexpr hsize_t kAutoChunkBytes = 256 * 1024;
 
 constexpr unsigned kCreationOrder = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
+/// Text of the latest injected fault on this thread; take_error_stack() reports it in place of
+/// HDF5's (empty) error stack.
+thread_local std::string t_injected;
+
+/// Runs an HDF5 call, unless a fault is injected into `op` (fault.hpp): then it returns -1 as a
+/// failed call would, and the error message says the fault was injected.
+template <class Call>
+auto faultable(fault::Op op, Call call) -> decltype(call()) {
+  if (fault::should_fail(op)) {
+    t_injected = fault::describe(op);
+    return -1;
+  }
+  return call();
+}
 
 herr_t collect_error(unsigned /*n*/, const H5E_error2_t* error, void* text_ptr) {
   auto& text = *static_cast<std::string*>(text_ptr);
@@ -185,9 +201,12 @@ Dataset create_dataset_of(ObjectRef location, const std::string& path, hid_t typ
   }
   PropertyList lcpl = link_plist(location, kAction, path);
   PropertyList dapl = access_plist(options.chunk_cache_bytes, location, kAction, path);
-  return Dataset(check(
-      H5Dcreate2(location.id(), path.c_str(), type, space.id(), lcpl.id(), dcpl.id(), dapl.id()),
-      location, kAction, path));
+  return Dataset(check(faultable(fault::Op::kWrite,
+                                 [&] {
+                                   return H5Dcreate2(location.id(), path.c_str(), type, space.id(),
+                                                     lcpl.id(), dcpl.id(), dapl.id());
+                                 }),
+                       location, kAction, path));
 }
 
 /// Reads `count` strings through `read(memory_type, buffer)`, variable- or fixed-length.
@@ -255,7 +274,8 @@ void write_scalar_attribute(ObjectRef object, const std::string& name, hid_t sto
     if (H5Tequal(type.id(), stored_type) > 0 &&
         H5Sget_simple_extent_type(space.id()) == H5S_SCALAR) {
       // Same type and shape: overwrite in place (the status attribute is updated like this).
-      check(H5Awrite(attribute.id(), memory, value), object, action);
+      check(faultable(fault::Op::kWrite, [&] { return H5Awrite(attribute.id(), memory, value); }),
+            object, action);
       return;
     }
     attribute.reset();
@@ -267,7 +287,8 @@ void write_scalar_attribute(ObjectRef object, const std::string& name, hid_t sto
   Attribute attribute(check(H5Acreate_by_name(object.id(), ".", name.c_str(), stored_type,
                                               scalar.id(), acpl.id(), H5P_DEFAULT, H5P_DEFAULT),
                             object, action));
-  check(H5Awrite(attribute.id(), memory, value), object, action);
+  check(faultable(fault::Op::kWrite, [&] { return H5Awrite(attribute.id(), memory, value); }),
+        object, action);
 }
 
 /// Opens a scalar (or one-element) attribute for reading and checks its type class.
@@ -289,6 +310,15 @@ Attribute open_scalar_attribute(ObjectRef object, const std::string& name,
   return attribute;
 }
 
+/// HDF5 closes every identifier still open when the process exits (an atexit handler). After a
+/// close that failed on a full disk, HDF5 1.10 crashes in that handler (H5F__close_cb) on a
+/// half-closed file. dipsim closes its files itself on every path (RAII), so the handler is not
+/// needed: H5dont_atexit() must be called before the library initialises, hence this static.
+const bool g_no_atexit = [] {
+  static_cast<void>(H5dont_atexit());
+  return true;
+}();
+
 }  // namespace
 
 // ---- errors ----------------------------------------------------------------------------------
@@ -299,6 +329,10 @@ void silence_error_printing() noexcept {
 }
 
 std::string take_error_stack() {
+  if (!t_injected.empty()) {
+    static_cast<void>(H5Eclear2(H5E_DEFAULT));
+    return std::exchange(t_injected, std::string());
+  }
   const hid_t stack = H5Eget_current_stack();  // copies and clears the default stack
   if (stack < 0) return "(no HDF5 error details)";
   std::string text;
@@ -416,7 +450,8 @@ File create_file(const std::filesystem::path& path, CreateMode mode) {
     throw_file_error(path, message);
   }
   const unsigned flags = mode == CreateMode::kTruncate ? H5F_ACC_TRUNC : H5F_ACC_EXCL;
-  const hid_t id = H5Fcreate(path.c_str(), flags, fcpl.id(), H5P_DEFAULT);
+  const hid_t id = faultable(
+      fault::Op::kCreate, [&] { return H5Fcreate(path.c_str(), flags, fcpl.id(), H5P_DEFAULT); });
   if (id < 0) throw_file_error(path, message);
   return File(id);
 }
@@ -445,7 +480,7 @@ bool is_hdf5_file(const std::filesystem::path& path) {
 }
 
 void flush(ObjectRef object) {
-  if (H5Fflush(object.id(), H5F_SCOPE_GLOBAL) < 0) {
+  if (faultable(fault::Op::kFlush, [&] { return H5Fflush(object.id(), H5F_SCOPE_GLOBAL); }) < 0) {
     const std::string stack = take_error_stack();  // before file_name() resets it
     const std::string file = file_name(object);
     throw core::Error(core::ErrorKind::kIo,
@@ -458,7 +493,10 @@ void close_file(File& file) {
   if (!file.valid()) return;
   const std::string name = file_name(file);
   const hid_t id = file.release();
-  if (H5Fclose(id) < 0) {
+  // An injected close failure still closes the file (as a failed last flush may), the worst
+  // case for the caller: the identifier is gone and the file's last state is unknown.
+  const herr_t closed = H5Fclose(id);
+  if (faultable(fault::Op::kClose, [&] { return closed; }) < 0) {
     throw_file_error(name, "cannot close HDF5 file " + quote(name) +
                                " (its last data may not have been written)");
   }
@@ -489,7 +527,11 @@ Group create_group(ObjectRef location, const std::string& path) {
   PropertyList gcpl = make_plist(H5P_GROUP_CREATE, location, kAction, path);
   check(H5Pset_link_creation_order(gcpl.id(), kCreationOrder), location, kAction, path);
   check(H5Pset_attr_creation_order(gcpl.id(), kCreationOrder), location, kAction, path);
-  return Group(check(H5Gcreate2(location.id(), path.c_str(), lcpl.id(), gcpl.id(), H5P_DEFAULT),
+  return Group(check(faultable(fault::Op::kWrite,
+                               [&] {
+                                 return H5Gcreate2(location.id(), path.c_str(), lcpl.id(),
+                                                   gcpl.id(), H5P_DEFAULT);
+                               }),
                      location, kAction, path));
 }
 
@@ -579,7 +621,11 @@ Dataset write_array(ObjectRef location, const std::string& path, std::span<const
   if (data.empty()) used.compress = false;  // nothing to compress; avoids zero-size chunks
   Dataset dataset = create_dataset<T>(location, path, shape, used);
   if (!data.empty()) {
-    check(H5Dwrite(dataset.id(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
+    check(faultable(fault::Op::kWrite,
+                    [&] {
+                      return H5Dwrite(dataset.id(), memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                      data.data());
+                    }),
           location, "write dataset", path);
   }
   return dataset;
@@ -602,7 +648,11 @@ Dataset write_strings(ObjectRef location, const std::string& path,
     pointers.reserve(data.size());
     for (const auto& s : data) pointers.push_back(s.c_str());
     const Datatype type = utf8_string_type();
-    check(H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()),
+    check(faultable(fault::Op::kWrite,
+                    [&] {
+                      return H5Dwrite(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                                      pointers.data());
+                    }),
           location, "write dataset", path);
   }
   return dataset;
@@ -663,7 +713,8 @@ void RowAppender::append(std::span<const T> values) {
   start_[0] = dims_[0];
   count_[0] = new_rows;
   dims_[0] += new_rows;
-  if (H5Dset_extent(dataset_.id(), dims_.data()) < 0) {
+  if (faultable(fault::Op::kWrite, [&] { return H5Dset_extent(dataset_.id(), dims_.data()); }) <
+      0) {
     dims_[0] -= new_rows;
     throw_error(dataset_, kAction);
   }
@@ -676,14 +727,18 @@ void RowAppender::append(std::span<const T> values) {
     memory_space_ = Dataspace(check(H5Screate_simple(1, &elements, nullptr), dataset_, kAction));
     memory_rows_ = new_rows;
   }
-  check(H5Dwrite(dataset_.id(), memory_type<T>(), memory_space_.id(), file_space.id(), H5P_DEFAULT,
-                 values.data()),
+  check(faultable(fault::Op::kWrite,
+                  [&] {
+                    return H5Dwrite(dataset_.id(), memory_type<T>(), memory_space_.id(),
+                                    file_space.id(), H5P_DEFAULT, values.data());
+                  }),
         dataset_, kAction);
 }
 
 void RowAppender::grow(hsize_t rows) {
   dims_[0] += rows;
-  if (H5Dset_extent(dataset_.id(), dims_.data()) < 0) {
+  if (faultable(fault::Op::kWrite, [&] { return H5Dset_extent(dataset_.id(), dims_.data()); }) <
+      0) {
     dims_[0] -= rows;
     throw_error(dataset_, "extend dataset");
   }

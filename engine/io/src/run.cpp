@@ -15,6 +15,7 @@
 #include "dipsim/graph/stats.hpp"
 #include "dipsim/io/checkpoint.hpp"
 #include "dipsim/io/hdf5.hpp"
+#include "dipsim/sim/memory.hpp"
 #include "dipsim/sim/simulation.hpp"
 
 namespace dipsim::io {
@@ -299,6 +300,8 @@ struct ResumeData {
   Checkpoint checkpoint;
   std::vector<std::vector<double>> frames;  ///< per step 0..checkpoint.step: [metric][c][s]
   std::vector<std::pair<std::uint32_t, std::vector<Real>>> snapshots;
+  /// The interrupted file, moved aside; removed once the new file holds its rows on disk.
+  std::filesystem::path moved;
 };
 
 RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
@@ -314,7 +317,9 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
   RunProvenance prov;
   prov.dipsim_version = std::string(core::version());
   prov.git_revision = std::string(core::git_revision());
-  prov.scenario = scenario.resolved.to_yaml();
+  // A resumed run keeps the scenario text of the run it continues (re-resolving it would name
+  // the .partial as its source), so its checkpoints still match the file it writes.
+  prov.scenario = resume != nullptr ? resume->checkpoint.scenario : scenario.resolved.to_yaml();
   prov.host = host_name();
   prov.command_line = options.command_line;
   prov.start_time = iso8601_now();
@@ -330,6 +335,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     layout.descriptions.emplace_back(m.description);
   }
 
+  check_memory(cfg, options.threads, options.checkpoint_every > 0, options.max_memory);
   // The world is built before the run file exists, so that bad input found while building it
   // (a malformed graph file, an impossible size) leaves no file behind.
   sim::Simulation simulation(sim::build_world(cfg));
@@ -351,8 +357,13 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     };
     auto save_checkpoint = [&]() {
       out.flush();  // the file holds every row the checkpoint covers
-      write_checkpoint(
-          ckpt, {simulation.steps_done(), prov.scenario, cfg.run.seed, simulation.save_state()});
+      Checkpoint c{simulation.steps_done(),
+                   prov.scenario,
+                   cfg.run.seed,
+                   simulation.save_state(),
+                   out.metric_rows(simulation.steps_done() + 1),
+                   simulation.metrics().values.size()};
+      write_checkpoint(ckpt, c);
     };
 
     std::uint32_t first = 1;
@@ -367,6 +378,9 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
       simulation.restore_state(resume->checkpoint.state);
       out.set_attribute("/", "resumed_from_step",
                         static_cast<std::uint64_t>(resume->checkpoint.step));
+      out.flush();  // the copied rows are on disk: the moved-aside file is no longer needed
+      std::error_code ignored;
+      std::filesystem::remove(resume->moved, ignored);
       first = resume->checkpoint.step + 1;
     } else {
       out.append_step(0, simulation.metrics().values);
@@ -404,6 +418,8 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     if (result.status == RunStatus::kComplete) {
       std::error_code ec;
       std::filesystem::remove(ckpt, ec);  // a finished run needs no checkpoint
+      // nor the temporary of one that a killed process was writing
+      std::filesystem::remove(ckpt.string() + ".tmp", ec);
     }
   } catch (const std::exception& e) {
     try {
@@ -417,6 +433,35 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
 }
 
 }  // namespace
+
+void check_memory(const sim::SimConfig& config, std::uint32_t threads, bool checkpoints,
+                  std::uint64_t max_memory) {
+  const sim::MemoryEstimate estimate = sim::estimate_memory(config, threads, checkpoints);
+  std::string limit_text;
+  std::uint64_t limit = max_memory;
+  if (limit == 0) {
+    const sim::MemoryLimit available = sim::available_memory();
+    limit = available.bytes;
+    limit_text = sim::format_bytes(limit) + " available (" + available.source + ")";
+  } else {
+    limit_text = "the limit of " + sim::format_bytes(limit) + " (--max-memory)";
+  }
+  if (estimate.peak_bytes <= limit) return;
+  std::vector<sim::MemoryPart> parts = estimate.parts;
+  std::sort(parts.begin(), parts.end(),
+            [](const auto& a, const auto& b) { return a.bytes > b.bytes; });
+  std::string largest;
+  for (std::size_t i = 0; i < parts.size() && i < 3; ++i) {
+    largest += (i > 0 ? ", " : "") + parts[i].name + " " + sim::format_bytes(parts[i].bytes);
+  }
+  throw core::Error(core::ErrorKind::kResource,
+                    "the run needs an estimated " + sim::format_bytes(estimate.peak_bytes) +
+                        " of memory, more than " + limit_text + "; largest parts: " + largest +
+                        ". Reduce citizens.count, graph.mean_following or run.steps, or raise "
+                        "--max-memory if the estimate is too cautious (dipsim validate prints "
+                        "it in full)",
+                    core::InputLocation{"", 0, 0, ""});
+}
 
 RunResult run_scenario(const LoadedScenario& scenario, const RunOptions& options) {
   return run_impl(scenario, options, nullptr);
@@ -432,7 +477,43 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
                       "expected the .partial file of an interrupted run (RUN.h5.partial)", where);
   }
   const std::filesystem::path final_path(name.substr(0, name.size() - suffix.size()));
-  const RunSummary summary = read_run_summary(partial);  // checks it is a dipsim run file
+  // A resume moves the interrupted file to RUN.h5.partial.resume while it copies the rows into a
+  // fresh RUN.h5.partial; if it was killed in between, the moved file is the one to read.
+  const std::filesystem::path moved(partial.string() + ".resume");
+  std::error_code ec;
+  const std::filesystem::path source = std::filesystem::exists(moved, ec) ? moved : partial;
+  // Only what a killed writer cannot have damaged is read from the interrupted file: its root
+  // attributes and coordinates (written and flushed at creation). The metric rows come from the
+  // checkpoint, which is written atomically.
+  RunSummary summary;
+  {
+    h5::silence_error_printing();
+    if (!std::filesystem::exists(source, ec)) {
+      throw core::Error(core::ErrorKind::kIo, "cannot read run file: no such file", where);
+    }
+    if (!h5::is_hdf5_file(source)) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "not an HDF5 file; expected the .partial file of an interrupted run",
+                        where);
+    }
+    const h5::File file = h5::open_file(source, false);
+    for (const char* required : {"metrics/country", "metrics/state", "metrics/step"}) {
+      if (!h5::has_attribute(file, "status") || !h5::exists(file, required)) {
+        throw core::Error(core::ErrorKind::kInput,
+                          "not a dipsim run file (root attribute \"status\" or dataset " +
+                              std::string(required) + " missing)",
+                          where);
+      }
+    }
+    summary.status = h5::read_string_attribute(file, "status");
+    if (h5::has_attribute(file, "scenario")) {
+      summary.attributes["scenario"] = h5::read_string_attribute(file, "scenario");
+    }
+    summary.countries = h5::read_strings(h5::open_dataset(file, "metrics/country"));
+    summary.states = h5::read_strings(h5::open_dataset(file, "metrics/state"));
+    const auto shape = h5::dataset_shape(h5::open_dataset(file, "metrics/step"));
+    summary.steps_written = shape.empty() ? 0 : shape[0];
+  }
   if (summary.status == "complete") {
     throw core::Error(core::ErrorKind::kInput, "the run is complete; nothing to resume", where);
   }
@@ -450,18 +531,28 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
                         {}};
   loaded.config = to_sim_config(loaded.resolved);
   const std::uint32_t step = data.checkpoint.step;
-  if (summary.steps_written < step + 1ull) {
+  if (data.checkpoint.metric_rows.empty() && summary.steps_written < step + 1ull) {
     throw core::Error(core::ErrorKind::kInput,
                       "the run file has " + std::to_string(summary.steps_written) +
                           " steps but its checkpoint is at step " + std::to_string(step),
                       where);
   }
   {
-    h5::File file = h5::open_file(partial, false);
+    h5::File file = h5::open_file(source, false);
     const std::size_t cs = summary.countries.size() * summary.states.size();
     const auto& infos = sim::metric_infos();
     data.frames.assign(step + 1, std::vector<double>(infos.size() * cs));
-    for (std::size_t m = 0; m < infos.size(); ++m) {
+    const std::size_t row = infos.size() * cs;
+    const bool in_checkpoint = data.checkpoint.metric_row_size == row &&
+                               data.checkpoint.metric_rows.size() == row * (step + 1ull);
+    if (in_checkpoint) {
+      for (std::size_t t = 0; t <= step; ++t) {
+        std::copy_n(data.checkpoint.metric_rows.begin() + static_cast<std::ptrdiff_t>(t * row), row,
+                    data.frames[t].begin());
+      }
+      data.checkpoint.metric_rows = {};
+    }
+    for (std::size_t m = 0; m < infos.size() && !in_checkpoint; ++m) {
       const auto rows = h5::read_rows_as_double(
           h5::open_dataset(file, "metrics/" + std::string(infos[m].name)), 0, step + 1);
       for (std::size_t t = 0; t <= step; ++t) {
@@ -483,6 +574,16 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
     }
   }
   options.output = final_path;
+  if (source == partial) {
+    std::filesystem::rename(partial, moved, ec);  // atomic; the rows are in memory now
+    if (ec) {
+      throw core::Error(core::ErrorKind::kIo,
+                        "cannot move " + partial.string() + " to " + moved.string() +
+                            " before resuming: " + ec.message(),
+                        where);
+    }
+  }
+  data.moved = moved;
   return run_impl(loaded, options, &data);
 }
 

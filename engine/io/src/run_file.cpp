@@ -24,6 +24,7 @@
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/text.hpp"
+#include "dipsim/io/fault.hpp"
 
 namespace dipsim::io {
 namespace fs = std::filesystem;
@@ -166,6 +167,19 @@ std::uint64_t hash_ids(std::span<const NodeId> ids) {
     hash *= 1099511628211ULL;
   }
   return hash;
+}
+
+/// After finish() could not close or rename a file it had marked with its outcome: reopens it and
+/// records status "failed" with `error`, so no file that did not reach its final name claims to
+/// be complete. Best effort (the disk that failed the close may fail this too); never throws.
+void mark_failed_after_close(const fs::path& partial, const std::string& error) noexcept {
+  try {
+    h5::File file = h5::open_file(partial, true);
+    h5::write_attribute(file, "status", to_string(RunStatus::kFailed));
+    h5::write_attribute(file, "error", error);
+    h5::close_file(file);
+  } catch (...) {
+  }
 }
 
 bool is_reserved_root_attribute(const std::string& name) {
@@ -611,6 +625,23 @@ void RunWriter::set_attribute(const std::string& object_path, const std::string&
   set_attribute_on(impl_->file, impl_->partial_path, object_path, name, value);
 }
 
+std::vector<double> RunWriter::metric_rows(std::uint32_t rows) const {
+  const Impl& w = *impl_;
+  w.require_open("read back the metric rows");
+  const std::size_t cells = w.countries * w.states;
+  const std::size_t metrics = w.metric_data.size();
+  std::vector<double> out(std::size_t{rows} * metrics * cells);
+  if (rows == 0) return out;
+  for (std::size_t m = 0; m < metrics; ++m) {
+    const std::vector<double> values = h5::read_rows_as_double(w.metric_data[m].dataset(), 0, rows);
+    for (std::size_t t = 0; t < rows; ++t) {
+      std::copy_n(values.begin() + static_cast<std::ptrdiff_t>(t * cells), cells,
+                  out.begin() + static_cast<std::ptrdiff_t>((t * metrics + m) * cells));
+    }
+  }
+  return out;
+}
+
 void RunWriter::flush() {
   impl_->require_open("flush");
   h5::flush(impl_->file);
@@ -631,23 +662,30 @@ void RunWriter::finish(RunStatus status, double wall_seconds, const std::string&
   h5::write_attribute(w.file, "wall_seconds", wall_seconds);
   if (!error.empty()) h5::write_attribute(w.file, "error", error);
   w.close_handles();
-  h5::close_file(w.file);
+  try {
+    h5::close_file(w.file);
+  } catch (const core::Error& e) {
+    w.finished = true;
+    // The outcome was written before the close failed; the file's last state is unknown.
+    mark_failed_after_close(w.partial_path, e.what());
+    throw;
+  }
   w.finished = true;
   if (status != RunStatus::kComplete) return;
 
+  const auto refuse = [&w](const std::string& why) {
+    const std::string message = "cannot rename " + quote(w.partial_path) + " to " +
+                                quote(w.final_path) + ": " + why + "; the run's data is in " +
+                                quote(w.partial_path) + ", marked failed";
+    mark_failed_after_close(w.partial_path, message);
+    throw_io(w.final_path, message);
+  };
   if (!w.force && fs::exists(w.final_path)) {
-    throw_io(w.final_path, "cannot rename " + quote(w.partial_path) + " to " + quote(w.final_path) +
-                               ": that file appeared during the run and overwriting was not "
-                               "requested; the complete run is in " +
-                               quote(w.partial_path));
+    refuse("that file appeared during the run and overwriting was not requested");
   }
   std::error_code rename_error;
-  fs::rename(w.partial_path, w.final_path, rename_error);  // atomic within one file system
-  if (rename_error) {
-    throw_io(w.final_path, "cannot rename " + quote(w.partial_path) + " to " + quote(w.final_path) +
-                               ": " + rename_error.message() + "; the complete run is in " +
-                               quote(w.partial_path));
-  }
+  fault::rename(w.partial_path, w.final_path, rename_error);  // atomic within one file system
+  if (rename_error) refuse(rename_error.message());
 }
 
 const fs::path& RunWriter::partial_path() const {

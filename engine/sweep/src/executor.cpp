@@ -6,10 +6,13 @@
 // writes its own HDF5 file; HDF5 calls from several threads need a thread-safe HDF5 build
 // (Debian's is), otherwise runs go one at a time.
 #include <hdf5.h>
+#include <signal.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
@@ -18,9 +21,11 @@
 #include <mutex>
 #include <thread>
 
+#include "dipsim/io/fault.hpp"
 #include "dipsim/io/hdf5.hpp"
 #include "dipsim/io/parameters.hpp"
 #include "dipsim/io/run.hpp"
+#include "dipsim/sim/memory.hpp"
 #include "dipsim/sweep/design.hpp"
 #include "executor_internal.hpp"
 
@@ -68,6 +73,43 @@ std::vector<fs::path> run_paths(const fs::path& dir, const RunSpec& spec) {
 
 }  // namespace
 
+/// Removes index.h5.tmp.HOST.PID files that a killed process of this host left behind (a
+/// process that still runs keeps its own; other hosts' shards are left alone).
+void remove_stale_index_files(const fs::path& dir) {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) return;
+  const std::string prefix = std::string(kIndexFileName) + ".tmp." + host + ".";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid == getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    fs::remove(entry.path(), ignored);
+  }
+}
+
+std::uint64_t largest_run_memory(const Sweep& sweep, const std::vector<std::uint64_t>& runs,
+                                 std::uint32_t threads) {
+  std::uint64_t largest = 0;
+  for (const std::uint64_t i : runs) {
+    const RunSpec spec = sweep.run(i);
+    try {
+      io::LoadOptions load;
+      load.overrides = sweep.run_overrides(spec);
+      load.include_dirs = sweep.include_dirs;
+      const io::LoadedScenario loaded = io::load_dipsim_scenario(sweep.scenario, load);
+      largest = std::max(largest, sim::estimate_memory(loaded.config, threads).peak_bytes);
+    } catch (const core::Error&) {
+      // A run whose scenario does not load fails on its own, with its message, when it runs.
+    }
+  }
+  return largest;
+}
+
 Plan prepare(const Sweep& sweep, const ExecOptions& options) {
   const fs::path& dir = options.output_dir;
   std::error_code ec;
@@ -77,6 +119,7 @@ Plan prepare(const Sweep& sweep, const ExecOptions& options) {
                       "cannot create the sweep folder" + (ec ? ": " + ec.message() : ""),
                       {dir.string(), 0, 0, ""});
   }
+  remove_stale_index_files(dir);
   const std::uint64_t n = sweep.num_runs();
   Plan plan;
   plan.records.assign(n, RunRecord{});
@@ -144,7 +187,8 @@ Plan prepare(const Sweep& sweep, const ExecOptions& options) {
 }  // namespace detail
 
 RunRecord execute_run(const Sweep& sweep, std::uint64_t run, const fs::path& dir,
-                      std::uint32_t threads, const std::atomic<bool>* stop) {
+                      std::uint32_t threads, const std::atomic<bool>* stop,
+                      std::uint64_t max_memory) {
   const RunSpec spec = sweep.run(run);
   const fs::path output = dir / spec.file;
   const fs::path error_file = output.string() + ".error";
@@ -163,13 +207,27 @@ RunRecord execute_run(const Sweep& sweep, std::uint64_t run, const fs::path& dir
     ro.threads = std::max<std::uint32_t>(1, threads);
     ro.command_line = sweep.run_command(spec, output);
     ro.stop = stop;
+    ro.max_memory = max_memory;
     tbb::task_arena arena(static_cast<int>(ro.threads));
     arena.execute([&] { io::run_scenario(loaded, ro); });
   } catch (const std::exception& e) {
     // The run file (if it was created) says failed with this message; the .error file keeps it
-    // also for runs that never got a file, and is what the index reports.
-    std::ofstream out(error_file, std::ios::binary | std::ios::trunc);
-    out << e.what() << "\n";
+    // also for runs that never got a file, and is what the index reports. If even that cannot
+    // be written the folder is unusable: the sweep stops (the caller rethrows).
+    bool written = false;
+    if (!io::fault::should_fail(io::fault::Op::kCreate)) {
+      std::ofstream out(error_file, std::ios::binary | std::ios::trunc);
+      out << e.what() << "\n";
+      out.close();
+      written = static_cast<bool>(out);
+    }
+    if (!written) {
+      fs::remove(error_file, ec);
+      throw core::Error(ErrorKind::kIo,
+                        "cannot create " + error_file.string() + " to record why the run failed (" +
+                            e.what() + ")",
+                        {error_file.string(), 0, 0, ""});
+    }
   }
   return inspect_run(sweep, spec, dir);
 }
@@ -186,6 +244,17 @@ SweepOutcome run_local(const Sweep& sweep, const ExecOptions& options) {
   hbool_t threadsafe = 0;
   H5is_library_threadsafe(&threadsafe);
   if (threadsafe <= 0) jobs = 1;  // HDF5 calls from two threads need a thread-safe build
+  outcome.jobs_asked = jobs;
+  // Never more runs at a time than memory allows: each run's estimate (sim::estimate_memory)
+  // against the limit, largest run first. A run too large on its own is refused by the run.
+  const sim::MemoryLimit available = sim::available_memory();
+  outcome.memory_limit = options.max_memory > 0 ? options.max_memory : available.bytes;
+  outcome.run_memory = detail::largest_run_memory(sweep, plan.todo,
+                                                  std::max<std::uint32_t>(1, total_threads / jobs));
+  if (outcome.run_memory > 0) {
+    const std::uint64_t fit = std::max<std::uint64_t>(1, outcome.memory_limit / outcome.run_memory);
+    jobs = static_cast<std::uint32_t>(std::min<std::uint64_t>(jobs, fit));
+  }
   outcome.jobs = jobs;
   outcome.threads_per_run = std::max<std::uint32_t>(1, total_threads / jobs);
 
@@ -211,8 +280,8 @@ SweepOutcome run_local(const Sweep& sweep, const ExecOptions& options) {
         ++progress.running;
       }
       try {
-        RunRecord rec =
-            execute_run(sweep, run, options.output_dir, outcome.threads_per_run, options.stop);
+        RunRecord rec = execute_run(sweep, run, options.output_dir, outcome.threads_per_run,
+                                    options.stop, outcome.memory_limit);
         std::lock_guard lock(mutex);
         --progress.running;
         ++progress.done;
@@ -236,33 +305,41 @@ SweepOutcome run_local(const Sweep& sweep, const ExecOptions& options) {
 
   const bool write_during = options.shards <= 1 && options.index_every_seconds > 0;
   auto last_index = std::chrono::steady_clock::now();
-  if (write_during) {
-    std::vector<RunRecord> snapshot;
+  try {
+    if (write_during) {
+      std::vector<RunRecord> snapshot;
+      {
+        std::lock_guard lock(mutex);
+        snapshot = plan.records;
+      }
+      write_index(sweep, snapshot, options.output_dir);
+    }
     {
-      std::lock_guard lock(mutex);
-      snapshot = plan.records;
-    }
-    write_index(sweep, snapshot, options.output_dir);
-  }
-  {
-    std::unique_lock lock(mutex);
-    while (active_workers > 0) {
-      changed.wait_for(lock, std::chrono::milliseconds(200));
-      progress.elapsed_seconds = detail::seconds_since(start);
-      const SweepProgress now = progress;
-      if (options.progress) {
-        lock.unlock();
-        options.progress(now);
-        lock.lock();
-      }
-      if (write_during && detail::seconds_since(last_index) >= options.index_every_seconds) {
-        std::vector<RunRecord> snapshot = plan.records;
-        lock.unlock();
-        write_index(sweep, snapshot, options.output_dir);
-        last_index = std::chrono::steady_clock::now();
-        lock.lock();
+      std::unique_lock lock(mutex);
+      while (active_workers > 0) {
+        changed.wait_for(lock, std::chrono::milliseconds(200));
+        progress.elapsed_seconds = detail::seconds_since(start);
+        const SweepProgress now = progress;
+        if (options.progress) {
+          lock.unlock();
+          options.progress(now);
+          lock.lock();
+        }
+        if (write_during && detail::seconds_since(last_index) >= options.index_every_seconds) {
+          std::vector<RunRecord> snapshot = plan.records;
+          lock.unlock();
+          write_index(sweep, snapshot, options.output_dir);
+          last_index = std::chrono::steady_clock::now();
+          lock.lock();
+        }
       }
     }
+  } catch (...) {
+    // The index could not be written (e.g. the disk is full): stop the workers, let the runs in
+    // flight end as interrupted, then report. Joinable threads must not be destroyed.
+    abort = true;
+    for (auto& t : threads) t.join();
+    throw;
   }
   for (auto& t : threads) t.join();
   if (failure) std::rethrow_exception(failure);

@@ -20,6 +20,11 @@ struct Plan {
 /// runs to make.
 Plan prepare(const Sweep& sweep, const ExecOptions& options);
 
+/// Largest estimated peak memory (sim::estimate_memory) of the given runs with `threads`
+/// threads each; runs whose scenario does not load are skipped (they fail when run).
+std::uint64_t largest_run_memory(const Sweep& sweep, const std::vector<std::uint64_t>& runs,
+                                 std::uint32_t threads);
+
 /// Number of hardware threads oneTBB would use here.
 std::uint32_t hardware_threads();
 

@@ -18,6 +18,7 @@
 
 #include "dipsim/core/text.hpp"
 #include "dipsim/core/version.hpp"
+#include "dipsim/io/fault.hpp"
 #include "dipsim/io/hdf5.hpp"
 #include "dipsim/io/run.hpp"
 
@@ -367,7 +368,14 @@ void write_index(const Sweep& sweep, const std::vector<RunRecord>& records, cons
     metadata(f, "arm", {{"arm", anames}, {"arm_overrides", atexts}});
     metadata(f, "summary", {{"summary", snames}, {"summary_definition", sdefs}});
     h5::close_file(f);
-    fs::rename(tmp, final_path);
+    std::error_code renamed;
+    io::fault::rename(tmp, final_path, renamed);  // atomic: readers see the old or the new index
+    if (renamed) {
+      throw core::Error(ErrorKind::kIo,
+                        "cannot rename " + tmp.string() + " to " + final_path.string() + ": " +
+                            renamed.message() + "; the previous index is left as it was",
+                        {final_path.string(), 0, 0, ""});
+    }
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);

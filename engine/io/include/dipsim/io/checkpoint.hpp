@@ -17,6 +17,11 @@ struct Checkpoint {
   std::string scenario;    ///< the run's resolved scenario (YAML)
   std::uint64_t seed = 0;
   sim::StateArrays state;
+  /// The run file's metric rows of steps 0..step, [step][metric][country][state], so a resume
+  /// does not depend on the interrupted file's chunks (a kill during a later write may leave a
+  /// compressed chunk that no longer decodes). Empty in checkpoints written before this field.
+  std::vector<double> metric_rows;
+  std::uint64_t metric_row_size = 0;  ///< values per step in metric_rows
 };
 
 /// Where the checkpoint of a run file lives: `RUN.h5` -> `RUN.h5.checkpoint`.

@@ -27,6 +27,10 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;
   /// Write a checkpoint (RUN.h5.checkpoint) every N steps and when interrupted (0 = never).
   std::uint32_t checkpoint_every = 0;
+  /// Refuse the run (core::Error kResource, before the world is built) when its estimated peak
+  /// memory (sim::estimate_memory) exceeds this many bytes; 0: the memory available to the
+  /// process (sim::available_memory).
+  std::uint64_t max_memory = 0;
   /// Called after every step with (steps done, total steps).
   std::function<void(std::uint32_t, std::uint32_t)> progress;
   /// Called with the initial state (step 0; not when resuming) and after every step, once the
@@ -46,6 +50,12 @@ struct RunResult {
   sim::MetricFrame final_metrics;
   std::vector<std::string> countries, states;
 };
+
+/// Throws core::Error(kResource) when the estimated peak memory of a run of `config` exceeds
+/// `max_memory` (0: the memory available to the process); the message gives both numbers, the
+/// largest parts of the estimate and how to proceed.
+void check_memory(const sim::SimConfig& config, std::uint32_t threads, bool checkpoints,
+                  std::uint64_t max_memory);
 
 /// Runs the scenario and writes its run file. Errors while running mark the file failed (kept as
 /// .partial) and are rethrown; an interrupt marks it interrupted and returns normally.

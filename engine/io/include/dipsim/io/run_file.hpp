@@ -109,6 +109,10 @@ class RunWriter {
   void set_attribute(const std::string& object_path, const std::string& name, std::uint64_t value);
   void set_attribute(const std::string& object_path, const std::string& name, double value);
 
+  /// Reads back the metric rows of steps [0, rows) as written, laid out
+  /// [step][metric][country][state] (what append_step() took), e.g. for a checkpoint.
+  std::vector<double> metric_rows(std::uint32_t rows) const;
+
   /// Writes buffered data to disk (H5Fflush), e.g. after a checkpoint.
   void flush();
 

@@ -51,6 +51,10 @@ struct ExecOptions {
   const std::atomic<bool>* stop = nullptr;
   /// Called on the calling thread (rank 0 under MPI).
   std::function<void(const SweepProgress&)> progress;
+  /// Memory for all runs at once, in bytes (0: the memory available to the process). The local
+  /// executor runs at most this / (largest estimated run) runs at a time, and each run refuses
+  /// to start when its own estimate exceeds it.
+  std::uint64_t max_memory = 0;
   /// Rewrite the index this often while running (0 = only at the end; shards write it at the end).
   double index_every_seconds = 10.0;
 };
@@ -59,6 +63,9 @@ struct SweepOutcome {
   SweepProgress progress;
   std::uint32_t jobs = 0;             ///< concurrent runs per process (local) or ranks (MPI)
   std::uint32_t threads_per_run = 0;  ///< oneTBB threads given to each run
+  std::uint32_t jobs_asked = 0;       ///< concurrent runs before the memory cap (local)
+  std::uint64_t run_memory = 0;       ///< largest estimated peak memory of a run to make (local)
+  std::uint64_t memory_limit = 0;     ///< memory the runs at a time had to fit in (local)
   bool interrupted = false;           ///< stopped before all runs were done
   bool is_root = true;                ///< false on MPI ranks other than 0 (they print nothing)
   std::uint64_t complete = 0, failed = 0, unfinished = 0;  ///< in the index, over all runs
@@ -89,7 +96,8 @@ SweepOutcome collect(const Sweep& sweep, const std::filesystem::path& output_dir
 /// returns its record. Never throws for a failing run: the record says failed, with the message
 /// (kept on disk in the .partial file or in `<file>.error`).
 RunRecord execute_run(const Sweep& sweep, std::uint64_t run, const std::filesystem::path& dir,
-                      std::uint32_t threads, const std::atomic<bool>* stop);
+                      std::uint32_t threads, const std::atomic<bool>* stop,
+                      std::uint64_t max_memory = 0);
 
 struct SlurmOptions {
   std::filesystem::path dipsim;      ///< the dipsim executable the jobs run
