@@ -27,16 +27,17 @@ constexpr double kBaseBytes = 23.0 * kMiB;
 
 /// Bytes per citizen (model/citizens.hpp): country 2, online 1, openness, susceptibility and
 /// literacy 3 x 4, language 1, reached 8, fixed 1, seen roots and counts kSeenSlots x 5,
-/// last session 4, pending reshare 4, pending post 1, pending reply 4; plus per state: attitude
-/// and trust bonus 2 x 4 (and the initial attitude, 4, with stubbornness).
-constexpr double kCitizenBytes = 2 + 1 + 12 + 1 + 8 + 1 + 4 * 5 + 4 + 4 + 1 + 4;
-constexpr double kCitizenStateBytes = 8;
+/// last session 4, pending reshare 4, advocated item 4, pending post 1, pending reply 4; plus
+/// per state: attitude (sizeof(Real): 4, or 8 in a float64 build) and trust bonus 4 (and the
+/// initial attitude, sizeof(Real), with stubbornness).
+constexpr double kCitizenBytes = 2 + 1 + 12 + 1 + 8 + 1 + 4 * 5 + 4 + 4 + 4 + 1 + 4;
+constexpr double kCitizenStateBytes = sizeof(Real) + 4;
 
 /// Bytes per item (model/items.hpp): author, root, previous, created, correction, reshares,
 /// replies, cascade size and last 9 x 4; state, kind, theme, language, labels, from_bot 6 x 1;
-/// depth and cascade depth 2 x 2; stance, quality, appeal, credibility 4 x 4; the fact-check
-/// queue flag 1. Times 1.25: a growing vector briefly holds its old and new buffers.
-constexpr double kItemBytes = (36 + 6 + 4 + 16 + 1) * 1.25;
+/// depth and cascade depth 2 x 2; stance sizeof(Real), quality, appeal, credibility 3 x 4; the
+/// fact-check queue flag 1. Times 1.25: a growing vector briefly holds its old and new buffers.
+constexpr double kItemBytes = (36 + 6 + 4 + sizeof(Real) + 12 + 1) * 1.25;
 
 /// The graph once built (graph/follow_graph.hpp): following and followers CSR, 4 bytes per edge
 /// each and 8 per node each, and country 2, community 4, kind 1 per node; the run also keeps
@@ -182,8 +183,8 @@ MemoryEstimate estimate_memory(const SimConfig& c, std::uint32_t threads, bool c
   e.items = (citizen_items + account_items) * c.run.steps;
 
   const double cit =
-      static_cast<double>(e.citizens) *
-      (kCitizenBytes + kCitizenStateBytes * states + (z.stubbornness > 0 ? 4.0 * states : 0.0));
+      static_cast<double>(e.citizens) * (kCitizenBytes + kCitizenStateBytes * states +
+                                         (z.stubbornness > 0 ? sizeof(Real) * states : 0.0));
   const double graph = e.edges * kEdgeBytes + nodes * kNodeBytes;
   const double build = e.edges * kBuildEdgeBytes;
   const double items = e.items * kItemBytes;
