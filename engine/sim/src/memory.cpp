@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "dipsim/core/error.hpp"
+#include "dipsim/core/types.hpp"
 #include "dipsim/sim/metrics.hpp"
 
 namespace dipsim::sim {
