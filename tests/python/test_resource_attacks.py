@@ -202,3 +202,19 @@ def test_run_file_with_a_metric_of_the_wrong_shape(dipsim):
     assert rc == 2, err
     assert ("metrics/mean_attitude has shape (2, 1, 1), expected (step, country, state) with "
             "3 countries and 2 states") in err
+
+
+KNOWN_HDF5_CRASHES = sorted((ROOT / "tests" / "fuzz" / "known-hdf5-crashes").glob("*.h5"))
+
+
+@pytest.mark.parametrize("path", KNOWN_HDF5_CRASHES, ids=[p.stem for p in KNOWN_HDF5_CRASHES])
+def test_info_survives_files_that_crash_libhdf5(dipsim, path):
+    """libhdf5 crashes or loops on these corrupted files; `dipsim info` reads in a child process,
+    so the user gets an error naming the file (exit 1 or 2), never a crash of dipsim itself."""
+    import time
+    t0 = time.time()
+    res = subprocess.run([str(dipsim), "info", str(path)], capture_output=True, text=True,
+                         env=dict(ENV, DIPSIM_READ_TIMEOUT="5"), timeout=120)
+    assert res.returncode in (1, 2), (res.returncode, res.stderr)
+    assert f"dipsim: error: {path}" in res.stderr
+    assert time.time() - t0 < 60

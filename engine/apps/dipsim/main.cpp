@@ -1,5 +1,6 @@
 // dipsim command-line program: the only place that prints errors and picks exit codes
 // (0 success, 1 I/O or internal failure, 2 bad input, 130 interrupted).
+#include <sys/wait.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <unistd.h>
@@ -16,6 +17,8 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <string>
+#include <thread>
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/version.hpp"
@@ -197,7 +200,67 @@ int cmd_validate(const std::string& scenario, std::vector<std::string> sets) {
   return 0;
 }
 
+int cmd_info_in_process(const std::string& file);
+
+/// `dipsim info` reads files written by others, and libhdf5 itself crashes or loops on some
+/// corrupted files (tests/fuzz/known-hdf5-crashes). The reading therefore happens in a child
+/// process: a crash or a hang there becomes an error message naming the file, exit 2.
 int cmd_info(const std::string& file) {
+  // DIPSIM_READ_TIMEOUT (seconds, default 60) bounds the reading (a hang in libhdf5).
+  double timeout = 60.0;
+  if (const char* env = std::getenv("DIPSIM_READ_TIMEOUT"); env != nullptr) {
+    char* end = nullptr;
+    const double t = std::strtod(env, &end);
+    if (end != env && *end == '\0' && t > 0.0 && t < 1e6) timeout = t;
+  }
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = fork();
+  if (pid < 0) return cmd_info_in_process(file);  // no child: read here
+  if (pid == 0) {
+    int code;
+    try {
+      code = cmd_info_in_process(file);
+    } catch (const core::Error& e) {
+      std::fprintf(stderr, "dipsim: error: %s\n", e.what());
+      code = core::exit_code(e.kind());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "dipsim: internal error: %s\n", e.what());
+      code = 1;
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    _exit(code);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  for (;;) {
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) {
+      throw core::Error(core::ErrorKind::kInternal,
+                        "waiting for the reader of " + file + " failed");
+    }
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > timeout) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      throw core::Error(core::ErrorKind::kInput,
+                        "reading took more than " + std::to_string(static_cast<int>(timeout)) +
+                            " s and was stopped (DIPSIM_READ_TIMEOUT): the HDF5 library is "
+                            "looping on a corrupted file",
+                        core::InputLocation{file, 0, 0, ""});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  throw core::Error(core::ErrorKind::kInput,
+                    "the HDF5 library crashed reading this file (signal " +
+                        std::to_string(WTERMSIG(status)) +
+                        "): it is corrupted or not a dipsim run file",
+                    core::InputLocation{file, 0, 0, ""});
+}
+
+int cmd_info_in_process(const std::string& file) {
   if (sweep::is_sweep_index(file)) {
     std::fputs(sweep::describe_index(file).c_str(), stdout);
     return 0;
