@@ -157,13 +157,20 @@ def check_run_state(out, trial):
 def test_kill9_runs_then_resume_lose_and_duplicate_nothing(dipsim, reference_run, tmp_path):
     rng = random.Random(20261123)
     trials, resumed, states = 20, 0, {}
+    # Kill moments are drawn over the length of an uninterrupted run on this machine (fast or
+    # loaded), so that most trials end mid-run.
+    t0 = time.perf_counter()
+    res = run(dipsim, "run", SMALL, "-o", tmp_path / "timing.h5", *RUN_ARGS,
+              "--checkpoint-every", "10")
+    assert res.returncode == 0, res.stderr
+    run_seconds = time.perf_counter() - t0
     for trial in range(trials):
         out = tmp_path / f"t{trial}" / "run.h5"
         out.parent.mkdir()
         proc = subprocess.Popen([str(dipsim), "run", str(SMALL), "-o", str(out), *RUN_ARGS,
                                  "--checkpoint-every", "10"], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.0, 0.6))
+        time.sleep(rng.uniform(0.0, 0.9 * run_seconds))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         state = check_run_state(out, f"trial {trial}")
@@ -180,7 +187,7 @@ def test_kill9_runs_then_resume_lose_and_duplicate_nothing(dipsim, reference_run
             proc = subprocess.Popen([str(dipsim), "run", "--resume", str(partial), "--quiet"],
                                     cwd=ROOT, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0.0, 0.3))
+            time.sleep(rng.uniform(0.0, 0.5 * run_seconds))
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
             check_run_state(out, f"trial {trial} (resume killed)")
