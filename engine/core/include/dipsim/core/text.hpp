@@ -20,4 +20,12 @@ std::string join(std::span<const std::string> parts, std::string_view sep);
 /// Quotes a user-supplied value for a message, truncating very long ones.
 std::string quote(std::string_view value, std::size_t max_len = 80);
 
+/// A JSON string literal (quotes included): ", \\, \n, \r, \t escaped, other control characters as
+/// \u00XX. Also a valid YAML double-quoted scalar.
+std::string json_string(std::string_view text);
+
+/// The shortest decimal text that reads back to the same double; NaN and infinities, which JSON
+/// lacks, become null.
+std::string json_number(double v);
+
 }  // namespace dipsim::core
