@@ -1,5 +1,5 @@
-"""Spreading: independent cascade / SIR on Erdos-Renyi and complete graphs, and why the
-Maki-Thompson rumour is not reproducible.
+"""Spreading: independent cascade / SIR on Erdos-Renyi and complete graphs, and the Maki-Thompson
+rumour (advocacy with stifling, scenarios/validation/maki_thompson.yaml).
 
 Mapping (scenarios/validation/sir_erdos_renyi.yaml): one seeded story; every exposure is one
 independent trial with probability T (= reshare_propensity, because appeal, agreement and the
