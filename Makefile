@@ -5,7 +5,7 @@ PY := /usr/bin/python3
 JOBS ?= 2
 DIPSIM := build/release/bin/dipsim
 
-.PHONY: all setup build build-precise demo test docs bench validate test-slurm build-asan test-asan build-tsan test-tsan fuzz fuzz-replay clean
+.PHONY: all setup build build-precise demo test docs bench validate paper test-slurm build-asan test-asan build-tsan test-tsan fuzz fuzz-replay clean
 
 all: build
 
@@ -50,6 +50,18 @@ validate: build build-precise
 	DIPSIM=$(abspath $(DIPSIM)) DIPSIM_PRECISE=$(abspath build/precise/bin/dipsim) \
 	  $(PY) tests/validation/run_validation.py
 
+# The paper (paper/README.md): builds dipsim and bench_sim, runs the example study's sweep, the
+# validation checks and the benchmarks, regenerates paper/figures, paper/tables and
+# paper/numbers.json with the analysis package, prints paper/paper.pdf (pandoc + headless
+# chromium) and checks it (tests/python/test_paper.py). 7-11 minutes on 2 shared cores;
+# PAPER_SCALE=full runs the sizes stated in paper/README.md.
+PAPER_SCALE ?= quick
+paper: setup
+	@t0=$$(date +%s); cmake --preset release >/dev/null && \
+	  cmake --build --preset release -j $(JOBS) --target dipsim bench_sim && \
+	  PAPER_T0=$$t0 PAPER_SCALE=$(PAPER_SCALE) DIPSIM=$(abspath $(DIPSIM)) $(PY) paper/build.py
+	$(PY) -m pytest -q tests/python/test_paper.py
+
 # Integration test against a real single-node Slurm (slurmctld + slurmd + munge started by the
 # script); exits 77 with the reason when Slurm cannot run on this machine.
 test-slurm: build
@@ -87,8 +99,12 @@ fuzz-replay: setup
 # (scripts/build_tsan_tbb.sh); without it the system oneTBB is used and TSan reports false races
 # at every parallel_for (docs/reliability.md, "Sanitizer tiers").
 TSAN_TBB_DIR ?=
+# ThreadSanitizer needs an instrumented oneTBB: scripts/build_tsan_tbb.sh builds one from
+# Debian's source package of the system's oneTBB (once, into build/tsan-tbb-install), unless
+# TSAN_TBB_DIR names one already built.
 build-tsan: setup
-	@cmake --preset tsan $(if $(TSAN_TBB_DIR),-DTBB_DIR=$(TSAN_TBB_DIR)) >/dev/null
+	@tbb_dir="$(TSAN_TBB_DIR)"; [ -n "$$tbb_dir" ] || tbb_dir=$$(JOBS=$(JOBS) scripts/build_tsan_tbb.sh) || exit 1; \
+	  cmake --preset tsan -DTBB_DIR="$$tbb_dir" >/dev/null
 	@cmake --build --preset tsan -j $(JOBS)
 
 test-tsan: build-tsan

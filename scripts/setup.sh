@@ -9,6 +9,8 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git clang-format
   # fuzzing (make fuzz): clang 14 and its libFuzzer/sanitizer runtimes
   clang libclang-rt-14-dev
+  # ThreadSanitizer tier (make test-tsan): dpkg-source unpacks Debian's oneTBB source package
+  dpkg-dev
   # engine libraries
   libtbb-dev libhdf5-dev hdf5-tools libyaml-cpp-dev libboost-graph-dev libcli11-dev
   librandom123-dev libopenmpi-dev openmpi-bin
@@ -28,6 +30,9 @@ PACKAGES=(
   # classroom mode (dipsim serve): the HTTP server library, and node for its browser test
   # (tests/browser: playwright-core, installed below with npm ci, drives chromium)
   libcpp-httplib-dev nodejs
+  # the paper (make paper): pandoc (HTML with citations; chromium above prints it to PDF),
+  # poppler-utils (pdfinfo, pdftoppm: page count and page images)
+  pandoc poppler-utils
 )
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -789,8 +789,8 @@ std::vector<double> read_as_double(const Dataset& dataset) {
   return read_array<double>(dataset);
 }
 
-std::vector<double> read_rows_as_double(const Dataset& dataset, hsize_t first_row,
-                                        hsize_t row_count) {
+template <Number T>
+std::vector<T> read_rows(const Dataset& dataset, hsize_t first_row, hsize_t row_count) {
   constexpr std::string_view kAction = "read rows of dataset";
   require_numbers(dataset, kAction);
   std::vector<hsize_t> dims, max_dims;
@@ -806,18 +806,23 @@ std::vector<double> read_rows_as_double(const Dataset& dataset, hsize_t first_ro
   start[0] = first_row;
   count[0] = row_count;
   const hsize_t elements = product(count);
-  check_fits_memory(dataset, kAction, elements, sizeof(double));
-  std::vector<double> out(elements);
+  check_fits_memory(dataset, kAction, elements, sizeof(T));
+  std::vector<T> out(elements);
   if (elements == 0) return out;
   Dataspace file_space(check(H5Dget_space(dataset.id()), dataset, kAction));
   check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                             nullptr),
         dataset, kAction);
   Dataspace memory_space(check(H5Screate_simple(1, &elements, nullptr), dataset, kAction));
-  check(H5Dread(dataset.id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT,
+  check(H5Dread(dataset.id(), memory_type<T>(), memory_space.id(), file_space.id(), H5P_DEFAULT,
                 out.data()),
         dataset, kAction);
   return out;
+}
+
+std::vector<double> read_rows_as_double(const Dataset& dataset, hsize_t first_row,
+                                        hsize_t row_count) {
+  return read_rows<double>(dataset, first_row, row_count);
 }
 
 std::vector<std::string> read_strings(const Dataset& dataset) {
@@ -1020,7 +1025,8 @@ std::string read_attribute_as_text(ObjectRef object, const std::string& name) {
                                   const DatasetOptions&);                                     \
   template void RowAppender::append<T>(std::span<const T>);                                   \
   template void append_rows<T>(const Dataset&, std::span<const T>);                           \
-  template std::vector<T> read_array<T>(const Dataset&);
+  template std::vector<T> read_array<T>(const Dataset&);                                      \
+  template std::vector<T> read_rows<T>(const Dataset&, hsize_t, hsize_t);
 
 DIPSIM_H5_INSTANTIATE(std::int8_t)
 DIPSIM_H5_INSTANTIATE(std::uint8_t)

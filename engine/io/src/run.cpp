@@ -3,12 +3,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <ctime>
 #include <limits>
 #include <numeric>
 #include <set>
+#include <span>
 #include <system_error>
+#include <type_traits>
+#include <variant>
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/core/version.hpp"
@@ -140,66 +144,209 @@ void write_graph_group(RunWriter& out, const sim::World& w) {
   out.set_attribute("graph", "max_in_degree", max_in);
 }
 
-void write_cascades(RunWriter& out, const model::ItemStore& items) {
-  std::vector<std::uint32_t> root, author, size, depth, start, lifetime;
-  std::vector<std::uint8_t> state;
-  std::vector<float> quality;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items.root[i] != i) continue;
-    root.push_back(static_cast<std::uint32_t>(i));
-    author.push_back(items.author[i]);
-    state.push_back(items.state[i]);
-    size.push_back(items.cascade_size[i]);
-    depth.push_back(items.cascade_depth[i]);
-    start.push_back(items.created[i]);
-    lifetime.push_back(items.cascade_last[i] - items.created[i]);
-    quality.push_back(items.quality[i]);
+template <class T>
+const std::vector<T>* find_array(const sim::StateArrays& state, const std::string& name) {
+  for (const auto& [n, a] : state) {
+    if (n == name) return std::get_if<std::vector<T>>(&a);
   }
-  out.write_array<std::uint32_t>("cascades/root_item", root, {"cascade"});
-  out.write_array<std::uint32_t>("cascades/author", author, {"cascade"});
-  out.write_array<std::uint8_t>("cascades/state", state, {"cascade"});
-  out.write_array<std::uint32_t>("cascades/size", size, {"cascade"});
-  out.write_array<std::uint32_t>("cascades/depth", depth, {"cascade"});
-  out.write_array<std::uint32_t>("cascades/start_step", start, {"cascade"});
-  out.write_array<std::uint32_t>("cascades/lifetime", lifetime, {"cascade"});
-  out.write_array<float>("cascades/quality", quality, {"cascade"});
-  out.set_attribute("cascades", "num_items", static_cast<std::uint64_t>(items.size()));
+  return nullptr;
 }
+
+template <h5::Number T>
+std::vector<T> read_cascade_column(const h5::File& file, const char* name, std::uint64_t first,
+                                   std::uint64_t count) {
+  return h5::read_rows<T>(h5::open_dataset(file, std::string("cascades/") + name), first, count);
+}
+
+// The cascades/ table: one row per original item. Cascades finish during the run (item
+// compaction drops their roots: sim/src/compaction.cpp); their rows are buffered and written a
+// whole chunk at a time, so each chunk is written once and never rewritten, and a resume copies
+// the rows up to its checkpoint from the interrupted file (as it does snapshots). The rows still
+// buffered at a checkpoint go into the checkpoint. At the end, the buffer and then the live
+// cascades (in serial order) are written: rows are in the order cascades finished, not in
+// root_item order. Memory: one chunk of rows.
+class CascadeTable {
+ public:
+  /// Rows per chunk and per write while running: a sixteenth of the citizens (a power of two),
+  /// within [1024, 65536]. Fewer, larger chunks in large worlds, since HDF5 keeps about 140 B of
+  /// chunk index in memory per chunk written; small worlds still write chunks during a run.
+  static std::size_t chunk_rows(std::uint32_t citizens) {
+    return std::clamp<std::size_t>(std::bit_floor(std::max<std::uint32_t>(citizens / 16, 1)), 1024,
+                                   65536);
+  }
+
+  CascadeTable(RunWriter& out, std::uint32_t citizens)
+      : out_(out), chunk_rows_(chunk_rows(citizens)) {}
+
+  /// Takes the cascades that finished in a step.
+  void add(std::span<const sim::CascadeRow> rows) {
+    buffer_.insert(buffer_.end(), rows.begin(), rows.end());
+    if (buffer_.size() < chunk_rows_) return;
+    std::size_t done = 0;
+    for (; buffer_.size() - done >= chunk_rows_; done += chunk_rows_) {
+      write(std::span<const sim::CascadeRow>(buffer_).subspan(done, chunk_rows_));
+    }
+    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(done));
+  }
+
+  /// Writes the buffered rows, then `live` (the cascades still open at the end of the run), and
+  /// the number of items posted.
+  void finish(std::span<const sim::CascadeRow> live, std::uint64_t items_posted) {
+    write(buffer_);
+    buffer_.clear();
+    write(live);
+    out_.set_attribute("cascades", "num_items", items_posted);
+  }
+
+  /// Adds the table's position (rows written to the file) and its buffered rows to a checkpoint.
+  void save(sim::StateArrays& state) const {
+    std::vector<std::uint64_t> root;
+    std::vector<std::uint32_t> author, size, depth, start, lifetime;
+    std::vector<std::uint8_t> st;
+    std::vector<float> quality;
+    for (const auto& r : buffer_) {
+      root.push_back(r.root);
+      author.push_back(r.author);
+      st.push_back(r.state);
+      size.push_back(r.size);
+      depth.push_back(r.depth);
+      start.push_back(r.start);
+      lifetime.push_back(r.lifetime);
+      quality.push_back(r.quality);
+    }
+    state.emplace_back("run/cascade_rows_written", std::vector<std::uint64_t>{written_});
+    state.emplace_back("run/cascade_root", std::move(root));
+    state.emplace_back("run/cascade_author", std::move(author));
+    state.emplace_back("run/cascade_state", std::move(st));
+    state.emplace_back("run/cascade_size", std::move(size));
+    state.emplace_back("run/cascade_depth", std::move(depth));
+    state.emplace_back("run/cascade_start", std::move(start));
+    state.emplace_back("run/cascade_lifetime", std::move(lifetime));
+    state.emplace_back("run/cascade_quality", std::move(quality));
+  }
+
+  /// Continues a table from a checkpoint: copies the rows it says were written from the
+  /// interrupted file `from`, a chunk at a time, and takes back its buffered rows. A checkpoint
+  /// without the table (written before cascades could finish early) holds every cascade live.
+  void restore(const sim::StateArrays& state, const std::filesystem::path& from) {
+    const auto* written = find_array<std::uint64_t>(state, "run/cascade_rows_written");
+    if (written == nullptr) return;
+    const auto* root = find_array<std::uint64_t>(state, "run/cascade_root");
+    const auto* author = find_array<std::uint32_t>(state, "run/cascade_author");
+    const auto* st = find_array<std::uint8_t>(state, "run/cascade_state");
+    const auto* size = find_array<std::uint32_t>(state, "run/cascade_size");
+    const auto* depth = find_array<std::uint32_t>(state, "run/cascade_depth");
+    const auto* start = find_array<std::uint32_t>(state, "run/cascade_start");
+    const auto* lifetime = find_array<std::uint32_t>(state, "run/cascade_lifetime");
+    const auto* quality = find_array<float>(state, "run/cascade_quality");
+    const std::size_t n = root != nullptr ? root->size() : 0;
+    for (const std::size_t k :
+         {author != nullptr ? author->size() : 0, st != nullptr ? st->size() : 0,
+          size != nullptr ? size->size() : 0, depth != nullptr ? depth->size() : 0,
+          start != nullptr ? start->size() : 0, lifetime != nullptr ? lifetime->size() : 0,
+          quality != nullptr ? quality->size() : 0}) {
+      if (root == nullptr || k != n || written->size() != 1 || written->front() % chunk_rows_) {
+        throw core::Error(core::ErrorKind::kInput,
+                          "checkpoint arrays run/cascade_* are missing or do not fit together");
+      }
+    }
+    if (written->front() > 0) {
+      const h5::File file = h5::open_file(from, false);
+      std::vector<sim::CascadeRow> rows;
+      for (std::uint64_t first = 0; first < written->front(); first += chunk_rows_) {
+        const std::uint64_t count = std::min<std::uint64_t>(chunk_rows_, written->front() - first);
+        const auto c_root = read_cascade_column<std::uint64_t>(file, "root_item", first, count);
+        const auto c_author = read_cascade_column<std::uint32_t>(file, "author", first, count);
+        const auto c_state = read_cascade_column<std::uint8_t>(file, "state", first, count);
+        const auto c_size = read_cascade_column<std::uint32_t>(file, "size", first, count);
+        const auto c_depth = read_cascade_column<std::uint32_t>(file, "depth", first, count);
+        const auto c_start = read_cascade_column<std::uint32_t>(file, "start_step", first, count);
+        const auto c_lifetime = read_cascade_column<std::uint32_t>(file, "lifetime", first, count);
+        const auto c_quality = read_cascade_column<float>(file, "quality", first, count);
+        rows.clear();
+        for (std::size_t i = 0; i < count; ++i) {
+          rows.push_back(sim::CascadeRow{c_root[i], c_author[i], c_state[i], c_size[i], c_depth[i],
+                                         c_start[i], c_lifetime[i], c_quality[i]});
+        }
+        write(rows);
+      }
+    }
+    buffer_.clear();
+    for (std::size_t i = 0; i < n; ++i) {
+      buffer_.push_back(sim::CascadeRow{(*root)[i], (*author)[i], (*st)[i], (*size)[i], (*depth)[i],
+                                        (*start)[i], (*lifetime)[i], (*quality)[i]});
+    }
+  }
+
+ private:
+  template <h5::Number T, class Get>
+  void column(const char* name, std::span<const sim::CascadeRow> rows, Get get) {
+    std::vector<T>& v = scratch<T>();
+    v.clear();
+    for (const auto& r : rows) v.push_back(static_cast<T>(get(r)));
+    out_.append_array<T>(std::string("cascades/") + name, v, "cascade", chunk_rows_);
+  }
+  template <class T>
+  std::vector<T>& scratch() {
+    if constexpr (std::is_same_v<T, std::uint64_t>) return u64_;
+    if constexpr (std::is_same_v<T, std::uint32_t>) return u32_;
+    if constexpr (std::is_same_v<T, std::uint8_t>) return u8_;
+    if constexpr (std::is_same_v<T, float>) return f32_;
+  }
+  void write(std::span<const sim::CascadeRow> rows) {
+    using Row = sim::CascadeRow;
+    column<std::uint64_t>("root_item", rows, [](const Row& r) { return r.root; });
+    column<std::uint32_t>("author", rows, [](const Row& r) { return r.author; });
+    column<std::uint8_t>("state", rows, [](const Row& r) { return r.state; });
+    column<std::uint32_t>("size", rows, [](const Row& r) { return r.size; });
+    column<std::uint32_t>("depth", rows, [](const Row& r) { return r.depth; });
+    column<std::uint32_t>("start_step", rows, [](const Row& r) { return r.start; });
+    column<std::uint32_t>("lifetime", rows, [](const Row& r) { return r.lifetime; });
+    column<float>("quality", rows, [](const Row& r) { return r.quality; });
+    written_ += rows.size();
+  }
+
+  RunWriter& out_;
+  std::size_t chunk_rows_;
+  std::vector<sim::CascadeRow> buffer_;
+  std::uint64_t written_ = 0;  ///< rows in the file
+  std::vector<std::uint64_t> u64_;
+  std::vector<std::uint32_t> u32_;
+  std::vector<std::uint8_t> u8_;
+  std::vector<float> f32_;
+};
 
 // Per-state digital-diplomacy scorecard after the criteria of the digital-diplomacy rankings
 // (presence, engagement, specialisation; e.g. the Digital Diplomacy Review's ranking): see
 // docs/output-format.md for each formula.
-void write_scorecard(RunWriter& out, const sim::World& w, const sim::MetricFrame& final_metrics,
-                     const std::vector<std::vector<Step>>& crisis_response) {
+void write_scorecard(RunWriter& out, const sim::Simulation& simulation,
+                     const sim::MetricFrame& final_metrics) {
+  const sim::World& w = simulation.world();
+  const auto& crisis_response = simulation.crisis_response();
   const std::size_t num_states = w.config.model.states.size();
   const std::size_t num_themes = w.config.model.themes.size();
   std::vector<std::uint32_t> accounts(num_states, 0), posts(num_states, 0), paid(num_states, 0);
   std::vector<std::uint64_t> audience(num_states, 0), interactions(num_states, 0);
   std::vector<std::vector<double>> theme_posts(num_states, std::vector<double>(num_themes, 0.0));
-  std::vector<std::uint8_t> official_state(w.graph.num_nodes(), model::kNoState);
   std::vector<std::uint32_t> in_degree(w.graph.num_nodes(), 0);
   for (NodeId v = 0; v < w.graph.num_nodes(); ++v) {
     for (NodeId u : w.graph.following.row(v)) ++in_degree[u];
   }
   for (const auto& p : w.posters) {
     if (p.kind == sim::PosterKind::kMinistry || p.kind == sim::PosterKind::kEmbassy) {
-      official_state[p.node] = p.state;
       ++accounts[p.state];
       audience[p.state] += in_degree[p.node];
     }
   }
-  const auto& items = w.items;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items.root[i] != i) continue;  // originals only
-    const bool official = official_state[items.author[i]] != model::kNoState;
-    const bool paid_post = items.source_kind[i] == graph::NodeKind::kInfluencer &&
-                           items.theme[i] != model::theme::kOpinion;
-    if (!official && !paid_post) continue;
-    const std::uint8_t s = items.state[i];
-    ++posts[s];
-    if (paid_post) ++paid[s];
-    interactions[s] += (items.cascade_size[i] - 1) + items.replies[i];
-    theme_posts[s][items.theme[i]] += 1.0;
+  // Sums over every original post: finished cascades and live ones.
+  const sim::ScorecardTally tally = simulation.scorecard_tally();
+  for (std::size_t s = 0; s < num_states; ++s) {
+    posts[s] = static_cast<std::uint32_t>(tally.posts[s]);
+    paid[s] = static_cast<std::uint32_t>(tally.paid_posts[s]);
+    interactions[s] = tally.interactions[s];
+    for (std::size_t k = 0; k < num_themes; ++k) {
+      theme_posts[s][k] = static_cast<double>(tally.theme_posts[s * num_themes + k]);
+    }
   }
   std::vector<double> per_post(num_states, 0.0), specialisation(num_states, 0.0),
       reach_share(num_states, 0.0);
@@ -355,6 +502,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     auto snapshot_if_due = [&](std::uint32_t step) {
       if (snapshots.count(step)) out.append_snapshot(step, citizen_ids, simulation.attitudes());
     };
+    CascadeTable cascades(out, simulation.world().citizens.count);
     auto save_checkpoint = [&]() {
       out.flush();  // the file holds every row the checkpoint covers
       Checkpoint c{simulation.steps_done(),
@@ -363,6 +511,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
                    simulation.save_state(),
                    out.metric_rows(simulation.steps_done() + 1),
                    simulation.metrics().values.size()};
+      cascades.save(c.state);
       write_checkpoint(ckpt, c);
     };
 
@@ -376,6 +525,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
         out.append_snapshot(step, citizen_ids, values);
       }
       simulation.restore_state(resume->checkpoint.state);
+      cascades.restore(resume->checkpoint.state, resume->moved);
       out.set_attribute("/", "resumed_from_step",
                         static_cast<std::uint64_t>(resume->checkpoint.step));
       out.flush();  // the copied rows are on disk: the moved-aside file is no longer needed
@@ -395,6 +545,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
       }
       simulation.step();
       out.append_step(t, simulation.metrics().values);
+      cascades.add(simulation.finished_cascades());
       snapshot_if_due(t);
       if (options.checkpoint_every > 0 && t % options.checkpoint_every == 0 && t < cfg.run.steps) {
         save_checkpoint();
@@ -404,10 +555,10 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     }
     if (interrupted && options.checkpoint_every > 0) save_checkpoint();
     result.steps_done = simulation.steps_done();
-    result.num_items = world.items.size();
+    result.num_items = world.items.posted();
     result.final_metrics = simulation.metrics();
-    write_cascades(out, world.items);
-    write_scorecard(out, world, result.final_metrics, simulation.crisis_response());
+    cascades.finish(simulation.live_cascades(), world.items.posted());
+    write_scorecard(out, simulation, result.final_metrics);
     write_platform(out, simulation);
     write_events(out, cfg);
     out.set_attribute("/", "steps_done", static_cast<std::uint64_t>(result.steps_done));
@@ -514,8 +665,14 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
     const auto shape = h5::dataset_shape(h5::open_dataset(file, "metrics/step"));
     summary.steps_written = shape.empty() ? 0 : shape[0];
   }
-  if (summary.status == "complete") {
-    throw core::Error(core::ErrorKind::kInput, "the run is complete; nothing to resume", where);
+  // A .partial that says complete was stopped between writing its outcome and its rename: the
+  // close may not have finished, so it is not trusted, and the run continues from its
+  // checkpoint like an interrupted one.
+  if (summary.status == "complete" && !std::filesystem::exists(checkpoint_path(final_path), ec)) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "the run was stopped between finishing and renaming its file, and its "
+                      "checkpoint is gone; run it again",
+                      where);
   }
   ResumeData data;
   data.checkpoint = read_checkpoint(checkpoint_path(final_path));

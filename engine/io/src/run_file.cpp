@@ -39,7 +39,6 @@ constexpr hsize_t kMaxMetricChunkBytes = hsize_t{4} << 20;
 constexpr hsize_t kSnapshotChunkBytes = hsize_t{1} << 20;
 /// 1-D arrays from write_array() at least this long are chunked and compressed.
 constexpr std::size_t kCompressFromElements = 16 * 1024;
-constexpr std::size_t kMinChunkCacheBytes = std::size_t{1} << 20;
 constexpr std::string_view kDestroyedError = "writer destroyed before finish";
 
 std::string quote(std::string_view text) {
@@ -227,6 +226,10 @@ struct RunWriter::Impl {
   std::uint64_t citizen_hash = 0;
   std::optional<std::uint32_t> last_snapshot_step;
 
+  // Arrays grown by append_array(), and their dimensions, by path.
+  std::map<std::string, h5::RowAppender> appended;
+  std::map<std::string, h5::RowAppender> appended_dims;
+
   /// What abandon() records as "error" if the file is never finished.
   std::string abandon_error{kDestroyedError};
 
@@ -299,9 +302,9 @@ void RunWriter::Impl::create(const RunProvenance& provenance, const TimeSeriesLa
   metric_options.compress = true;
   metric_options.chunk = {rows, countries, states};
   // Appends fill a chunk a row at a time; the cache must hold a whole chunk, or every append
-  // would read, decompress and rewrite it.
-  metric_options.chunk_cache_bytes =
-      std::max(kMinChunkCacheBytes, static_cast<std::size_t>(2 * rows * cells * sizeof(double)));
+  // would read, decompress and rewrite it. Two chunks and no more: HDF5 keeps finished chunks
+  // in the cache until it is full, so a larger cache is memory that grows with the steps.
+  metric_options.chunk_cache_bytes = static_cast<std::size_t>(2 * rows * cells * sizeof(double));
   const std::array<hsize_t, 3> shape{0, countries, states};
   metric_data.reserve(layout.metrics.size());
   for (std::size_t i = 0; i < layout.metrics.size(); ++i) {
@@ -381,6 +384,8 @@ void RunWriter::Impl::require_open(std::string_view action) const {
 }
 
 void RunWriter::Impl::close_handles() noexcept {
+  appended.clear();
+  appended_dims.clear();
   snapshot_values.reset();
   snapshot_steps.reset();
   snapshot_dimension.reset();
@@ -576,6 +581,52 @@ void RunWriter::write_array(const std::string& path, std::span<const T> data,
                   });
 }
 
+template <h5::Number T>
+void RunWriter::append_array(const std::string& path, std::span<const T> data,
+                             const std::string& dim, hsize_t chunk_rows) {
+  Impl& w = *impl_;
+  w.require_open("append to " + quote(path));
+  auto it = w.appended.find(path);
+  if (it == w.appended.end()) {
+    const auto [group_path, name] = split_path(path, w.partial_path);
+    if (dim.empty() || dim.find('/') != std::string::npos || dim == name || chunk_rows == 0) {
+      throw_internal(w.partial_path, "cannot append to " + quote(path) + ": dimension " +
+                                         quote(dim) + " or chunk of " + std::to_string(chunk_rows) +
+                                         " rows is not usable");
+    }
+    const h5::Group group =
+        group_path.empty() ? h5::open_group(w.file, "/") : h5::require_group(w.file, group_path);
+    const std::string dim_path = group_path + "/" + dim;
+    auto scale = w.appended_dims.find(dim_path);
+    if (scale == w.appended_dims.end()) {
+      if (h5::exists(group, dim)) {
+        throw_internal(w.partial_path, "cannot append to " + quote(path) + ": dimension " +
+                                           quote(dim) + " exists and is not growing");
+      }
+      scale = w.appended_dims
+                  .emplace(dim_path, h5::RowAppender(h5::create_dimension(group, dim, 0, true)))
+                  .first;
+    }
+    h5::DatasetOptions options;
+    options.extendible = true;
+    options.compress = true;
+    options.chunk = {chunk_rows};
+    // Appends write whole chunks (the last one excepted): a cache of two chunks is plenty, and
+    // HDF5's default of 1 MiB per array would be memory that grows with the first chunks.
+    options.chunk_cache_bytes = static_cast<std::size_t>(2 * chunk_rows * sizeof(T));
+    const hsize_t empty = 0;
+    h5::Dataset data_set =
+        h5::create_dataset<T>(group, name, std::span<const hsize_t>(&empty, 1), options);
+    h5::attach_scale(data_set, scale->second.dataset(), 0);
+    it = w.appended.emplace(path, h5::RowAppender(std::move(data_set))).first;
+  }
+  if (data.empty()) return;
+  it->second.append(data);
+  const auto [group_path, name] = split_path(path, w.partial_path);
+  h5::RowAppender& scale = w.appended_dims.at(group_path + "/" + dim);
+  if (scale.rows() < it->second.rows()) scale.grow(it->second.rows() - scale.rows());
+}
+
 void RunWriter::write_strings(const std::string& path, std::span<const std::string> data,
                               std::vector<std::string> dim_names) {
   impl_->write_1d(path, data.size(), dim_names,
@@ -695,8 +746,10 @@ const fs::path& RunWriter::final_path() const {
   return impl_->final_path;
 }
 
-#define DIPSIM_RUN_FILE_INSTANTIATE(T)                                            \
-  template void RunWriter::write_array<T>(const std::string&, std::span<const T>, \
+#define DIPSIM_RUN_FILE_INSTANTIATE(T)                                             \
+  template void RunWriter::append_array<T>(const std::string&, std::span<const T>, \
+                                           const std::string&, hsize_t);           \
+  template void RunWriter::write_array<T>(const std::string&, std::span<const T>,  \
                                           std::vector<std::string>);
 DIPSIM_RUN_FILE_INSTANTIATE(std::int8_t)
 DIPSIM_RUN_FILE_INSTANTIATE(std::uint8_t)

@@ -32,8 +32,8 @@ std::size_t Citizens::bytes() const {
          reached.size() * sizeof(std::uint64_t) + fixed.size() +
          initial_attitude.size() * sizeof(Real) + seen_root.size() * sizeof(ItemId) +
          seen_count.size() + last_session.size() * sizeof(Step) +
-         pending_reshare.size() * sizeof(ItemId) + advocating.size() * sizeof(ItemId) + pending_post.size() +
-         pending_reply.size() * sizeof(ItemId);
+         pending_reshare.size() * sizeof(ItemId) + advocating.size() * sizeof(ItemId) +
+         pending_post.size() + pending_reply.size() * sizeof(ItemId);
 }
 
 }  // namespace dipsim::model

@@ -8,6 +8,8 @@
 namespace dipsim::model {
 
 void ItemStore::reset(NodeId num_accounts) {
+  serial.clear();
+  next_serial = 0;
   for (auto* v :
        {&author, &root, &prev_by_author, &created, &reshares, &cascade_size, &cascade_last}) {
     v->clear();
@@ -43,10 +45,11 @@ void ItemStore::rebuild_step_index() {
 }
 
 ItemId ItemStore::add(const NewItem& item, Step step) {
-  if (author.size() >= kNoItem) {
+  if (author.size() >= kMaxLiveItems) {
     throw core::Error(core::ErrorKind::kResource,
-                      "item store full: more than 2^32 - 1 items in one run; shorten the run or "
-                      "lower posting rates");
+                      "item store full: more than 2^32 - 2 items alive at once (posted inside the "
+                      "feed window or still referenced); lower posting rates or "
+                      "feed.window_steps");
   }
   const auto id = static_cast<ItemId>(author.size());
   if (step + std::size_t{1} < step_first.size()) {
@@ -61,6 +64,7 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   // A repeat (a sharer sharing its own share again) stays at its parent's depth.
   const std::uint16_t d =
       reshare ? static_cast<std::uint16_t>(depth[item.parent] + (item.repeat ? 0 : 1)) : 0;
+  serial.push_back(next_serial++);
   author.push_back(item.author);
   root.push_back(r);
   prev_by_author.push_back(last_of[item.author]);
@@ -92,11 +96,76 @@ ItemId ItemStore::add(const NewItem& item, Step step) {
   return id;
 }
 
+namespace {
+
+// Moves v[kept[k]] to v[k] (kept ascending, so k <= kept[k]: in place) and drops the rest.
+template <class T>
+void squeeze(std::vector<T>& v, const std::vector<ItemId>& kept) {
+  for (std::size_t k = 0; k < kept.size(); ++k) v[k] = v[kept[k]];
+  v.resize(kept.size());
+}
+
+}  // namespace
+
+void ItemStore::compact(const std::vector<std::uint8_t>& keep, std::vector<ItemId>& remap) {
+  const std::size_t n = size();
+  if (keep.size() != n) {
+    throw core::Error(core::ErrorKind::kInternal, "item compaction got " +
+                                                      std::to_string(keep.size()) + " flags for " +
+                                                      std::to_string(n) + " items");
+  }
+  remap.resize(n);
+  kept_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    remap[i] = keep[i] ? static_cast<ItemId>(kept_.size()) : kNoItem;
+    if (keep[i]) kept_.push_back(static_cast<ItemId>(i));
+  }
+  auto relink = [&](ItemId i) { return i == kNoItem ? kNoItem : remap[i]; };
+  for (const ItemId i : kept_) {
+    if (remap[root[i]] == kNoItem) {
+      throw core::Error(core::ErrorKind::kInternal,
+                        "item compaction keeps item " + std::to_string(serial[i]) +
+                            " but drops its root " + std::to_string(serial[root[i]]));
+    }
+  }
+  squeeze(serial, kept_);
+  squeeze(author, kept_);
+  squeeze(root, kept_);
+  squeeze(prev_by_author, kept_);
+  squeeze(created, kept_);
+  squeeze(state, kept_);
+  squeeze(source_kind, kept_);
+  squeeze(depth, kept_);
+  squeeze(stance, kept_);
+  squeeze(quality, kept_);
+  squeeze(appeal, kept_);
+  squeeze(credibility, kept_);
+  squeeze(theme, kept_);
+  squeeze(language, kept_);
+  squeeze(labels, kept_);
+  squeeze(from_bot, kept_);
+  squeeze(correction, kept_);
+  squeeze(reshares, kept_);
+  squeeze(replies, kept_);
+  squeeze(cascade_size, kept_);
+  squeeze(cascade_depth, kept_);
+  squeeze(cascade_last, kept_);
+  for (std::size_t k = 0; k < kept_.size(); ++k) {
+    root[k] = remap[root[k]];
+    prev_by_author[k] = relink(prev_by_author[k]);
+    correction[k] = relink(correction[k]);
+  }
+  for (ItemId& i : last_of) i = relink(i);
+  rebuild_step_index();
+}
+
 std::size_t ItemStore::bytes() const {
-  const std::size_t per_item = sizeof(NodeId) + 2 * sizeof(ItemId) + sizeof(Step) + 1 + 1 + 2 +
-                               sizeof(Real) + 3 * sizeof(float) + 4 + 3 * sizeof(std::uint32_t) +
-                               sizeof(std::uint32_t) + sizeof(std::uint16_t) + sizeof(Step);
-  return author.size() * per_item + (last_of.size() + step_first.size()) * sizeof(ItemId);
+  const std::size_t per_item = sizeof(std::uint64_t) + sizeof(NodeId) + 2 * sizeof(ItemId) +
+                               sizeof(Step) + 1 + 1 + 2 + sizeof(Real) + 3 * sizeof(float) + 4 +
+                               3 * sizeof(std::uint32_t) + sizeof(std::uint32_t) +
+                               sizeof(std::uint16_t) + sizeof(Step);
+  return author.size() * per_item +
+         (last_of.size() + step_first.size() + kept_.size()) * sizeof(ItemId);
 }
 
 }  // namespace dipsim::model

@@ -34,11 +34,25 @@ constexpr double kBaseBytes = 23.0 * kMiB;
 constexpr double kCitizenBytes = 2 + 1 + 12 + 1 + 8 + 1 + 4 * 5 + 4 + 4 + 4 + 1 + 4;
 constexpr double kCitizenStateBytes = sizeof(Real) + 4;
 
-/// Bytes per item (model/items.hpp): author, root, previous, created, correction, reshares,
-/// replies, cascade size and last 9 x 4; state, kind, theme, language, labels, from_bot 6 x 1;
-/// depth and cascade depth 2 x 2; stance sizeof(Real), quality, appeal, credibility 3 x 4; the
-/// fact-check queue flag 1. Times 1.25: a growing vector briefly holds its old and new buffers.
-constexpr double kItemBytes = (36 + 6 + 4 + sizeof(Real) + 12 + 1) * 1.25;
+/// Bytes per item held (model/items.hpp): serial 8; author, root, previous, created,
+/// correction, reshares, replies, cascade size and last 9 x 4; state, kind, theme, language,
+/// labels, from_bot 6 x 1; depth and cascade depth 2 x 2; stance sizeof(Real), quality, appeal,
+/// credibility 3 x 4; the fact-check queue flag 1; compaction's keep flag, new id and kept list
+/// 1 + 4 + 4. Times 1.25: a growing vector briefly holds its old and new buffers.
+constexpr double kItemBytes = (8 + 36 + 6 + 4 + sizeof(Real) + 12 + 1 + 9) * 1.25;
+
+/// Items held at once, as steps of posting: compaction runs every feed.window_steps steps and
+/// keeps the window, so between two compactions the store holds up to 2 windows (+ the step
+/// itself); times 1.5 for what outlives the window (roots of live cascades, roots awaiting a
+/// fact-check or a delivered correction, pending reshares and replies). Advocacy adds up to one
+/// advocated share per online citizen. Checked against the most items held in the compaction
+/// test (tests/unit/sim/test_compaction.cpp: 12 455 held, 13 800 estimated this way).
+constexpr double kHeldWindows = 2.0;
+constexpr double kHeldMargin = 1.5;
+
+/// Finished cascade rows buffered before they are written (io/src/run.cpp: a chunk of citizens /
+/// 16 rows, 1024 to 65536), bytes per row with the column written and its chunk cache.
+constexpr double kCascadeRowBytes = 48.0 + 8.0 + 16.0;
 
 /// The graph once built (graph/follow_graph.hpp): following and followers CSR, 4 bytes per edge
 /// each and 8 per node each, and country 2, community 4, kind 1 per node; the run also keeps
@@ -181,22 +195,30 @@ MemoryEstimate estimate_memory(const SimConfig& c, std::uint32_t threads, bool c
   const double citizen_items =
       sessions * (z.post_probability + kResharesPerSession * z.reshare_propensity) +
       influencers * std::min(1.0, z.activity_per_hour) * z.influencer_post_probability;
-  e.items = (citizen_items + account_items) * c.run.steps;
+  const double per_step = citizen_items + account_items;
+  e.items = per_step * c.run.steps;
+  // Compaction keeps the items that can still matter: memory does not grow with the run.
+  const double window = std::max<std::uint32_t>(1, m.feed.window_steps);
+  e.items_held = std::min(
+      e.items, kHeldMargin * per_step * (kHeldWindows * window + 1) + (z.advocacy ? e.online : 0));
 
   const double cit =
       static_cast<double>(e.citizens) * (kCitizenBytes + kCitizenStateBytes * states +
                                          (z.stubbornness > 0 ? sizeof(Real) * states : 0.0));
   const double graph = e.edges * kEdgeBytes + nodes * kNodeBytes;
   const double build = e.edges * kBuildEdgeBytes;
-  const double items = e.items * kItemBytes;
+  const double items = e.items_held * kItemBytes;
   const double checkpoint = checkpoints ? cit + items : 0.0;
   // The writer: node arrays of graph/ (degrees, 8 per node), the edges when saved (8 per edge),
   // the scorecard's in-degrees (5 per node), per metric one chunk of 64 steps cached (and its
-  // compressed copy), and HDF5's buffers for a snapshot chunk.
+  // compressed copy), a chunk of finished cascade rows, and HDF5's buffers for a snapshot chunk.
   const double cells =
       static_cast<double>(std::max<std::size_t>(1, m.countries.size())) * std::max(1.0, states);
-  const double writer = nodes * 13.0 + (c.run.save_edges ? e.edges * 8.0 : 0.0) +
-                        static_cast<double>(kNumMetrics) * 64.0 * cells * 8.0 * 2 + 2 * kMiB;
+  const double writer =
+      nodes * 13.0 + (c.run.save_edges ? e.edges * 8.0 : 0.0) +
+      static_cast<double>(kNumMetrics) * 64.0 * cells * 8.0 * 2 +
+      std::clamp(static_cast<double>(e.citizens) / 16.0, 1024.0, 65536.0) * kCascadeRowBytes +
+      2 * kMiB;
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const double scratch = (threads > 0 ? threads : hw) * kThreadBytes;
 
@@ -204,7 +226,7 @@ MemoryEstimate estimate_memory(const SimConfig& c, std::uint32_t threads, bool c
   add(e, "citizens", cit);
   add(e, "follow graph", graph);
   add(e, "graph construction (transient)", build);
-  add(e, "items over the run", items);
+  add(e, "items held (feed window and live cascades)", items);
   add(e, "checkpoint state copy", checkpoint);
   add(e, "run-file writer", writer);
   add(e, "per-thread scratch", scratch);
@@ -225,9 +247,9 @@ std::string MemoryEstimate::describe() const {
   out << line;
   std::snprintf(line, sizeof line,
                 "  world: %llu citizens (%.0f online), %llu accounts, %.0f follow edges, %.0f "
-                "items expected\n",
+                "items expected (%.0f held at once)\n",
                 static_cast<unsigned long long>(citizens), online,
-                static_cast<unsigned long long>(accounts), edges, items);
+                static_cast<unsigned long long>(accounts), edges, items, items_held);
   out << line;
   for (const auto& p : parts) {
     if (p.bytes == 0) continue;

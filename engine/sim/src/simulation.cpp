@@ -25,6 +25,10 @@ constexpr std::uint8_t kSeenCountMask = 0x3F;
 constexpr std::uint8_t kSeenCorrected = 0x40;
 constexpr std::uint8_t kSeenReshared = 0x80;
 constexpr unsigned kBotReachBit = 40;
+/// Bit 0 of each source class's byte of Citizens::reached: shifted by a state, the bits that say
+/// "reached by any source about that state".
+constexpr std::uint64_t kAnyClassBits = 0x0101010101ull;
+static_assert(model::kNumSourceClasses == 5, "kAnyClassBits has one bit per source class");
 
 // Candidate = (score, item) packed in 64 bits so that sorting descending orders by score, then
 // by newer item: the bits of a non-negative float are monotone in its value.
@@ -105,7 +109,13 @@ Simulation::Simulation(World world) : world_(std::move(world)) {
   trust_penalty_.assign(num_states, 0.0f);
   hacked_by_.assign(world_.posters.size(), -1);
   frame_.resize(m.countries.size(), num_states);
+  for (const auto& outlets : world_.country_outlets) {
+    max_country_outlets_ =
+        std::max(max_country_outlets_, static_cast<std::uint32_t>(outlets.size()));
+  }
+  recount_reach();
   measure_phase();  // metrics of the initial state until the first step completes
+  init_compaction();
 }
 
 void Simulation::step() {
@@ -118,6 +128,8 @@ void Simulation::step() {
   read_phase(t);
   measure_phase();
   ++steps_done_;
+  finished_.clear();
+  if (compact_every_ > 0 && steps_done_ % compact_every_ == 0) compact_items();
 #ifndef NDEBUG
   check_invariants();
 #endif
@@ -522,7 +534,7 @@ void Simulation::post_bots(Step t) {
     const auto size = static_cast<std::uint32_t>(last - first + 1);
     const auto want = static_cast<std::uint32_t>(std::lround(net.coordination * (size - 1)));
     core::CounterRng rng(world_.config.run.seed, model::stream::kBots,
-                         static_cast<std::uint32_t>(i), t + 3);
+                         static_cast<std::uint32_t>(items.serial[i]), t + 3);
     for (std::uint32_t r = 0; r < want; ++r) {
       const std::size_t k = first + rng.below(size);
       if (k == k0 || !active(k)) continue;
@@ -687,13 +699,10 @@ void Simulation::moderation(Step t) {
 void Simulation::read_phase(Step t) {
   std::fill(counters_.begin(), counters_.end(), BlockCounters{});
   std::fill(block_stats_.begin(), block_stats_.end(), StepStats{});
-  tbb::enumerable_thread_specific<std::vector<std::uint64_t>> scratch;
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
                     [&](const tbb::blocked_range<std::size_t>& r) {
-                      auto& candidates = scratch.local();
-                      for (std::size_t b = r.begin(); b != r.end(); ++b) {
-                        read_block(b, t, candidates);
-                      }
+                      auto& local = read_scratch_.local();
+                      for (std::size_t b = r.begin(); b != r.end(); ++b) read_block(b, t, local);
                     });
   stats_ = StepStats{};
   for (const StepStats& b : block_stats_) {
@@ -712,14 +721,43 @@ void Simulation::read_phase(Step t) {
       if (a != kNoItem && items.root[a] == root) z.advocating[author] = kNoItem;
     }
   }
-  // Negative items read per (country, state) feed next step's rebuttals.
+  // Negative items read per (country, state) feed next step's rebuttals; citizens reached.
   std::fill(negative_prev_.begin(), negative_prev_.end(), 0u);
   for (std::size_t b = 0; b < num_blocks_; ++b) {
-    for (std::size_t j = 0; j < cs_; ++j) negative_prev_[j] += counters_[b * cs_ + j].negative;
+    for (std::size_t j = 0; j < cs_; ++j) {
+      const BlockCounters& c = counters_[b * cs_ + j];
+      negative_prev_[j] += c.negative;
+      std::uint64_t* reach = reach_total_.data() + j * kReachParts;
+      reach[0] += c.reach_new;
+      reach[1] += c.bot_reach_new;
+      for (std::size_t k = 0; k < model::kNumSourceClasses; ++k)
+        reach[2 + k] += c.class_reach_new[k];
+    }
   }
 }
 
-void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t>& candidates) {
+void Simulation::recount_reach() {
+  const auto& z = world_.citizens;
+  const std::size_t num_states = z.num_states;
+  reach_total_.assign(cs_ * kReachParts, 0);
+  for (NodeId v = 0; v < z.count; ++v) {
+    const std::uint64_t reached = z.reached[v];
+    if (reached == 0) continue;
+    for (std::size_t s = 0; s < num_states; ++s) {
+      std::uint64_t* reach = reach_total_.data() + (z.country[v] * num_states + s) * kReachParts;
+      reach[0] += (reached & (kAnyClassBits << s)) ? 1 : 0;
+      reach[1] += (reached >> (kBotReachBit + s)) & 1u;
+      for (std::size_t c = 0; c < model::kNumSourceClasses; ++c) {
+        reach[2 + c] += (reached >> (c * 8 + s)) & 1u;
+      }
+    }
+  }
+}
+
+void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
+  auto& candidates = scratch.candidates;
+  auto& newest_of = scratch.newest;
+  auto& broadcast = scratch.broadcast;
   const auto& cfg = world_.config;
   const auto& m = cfg.model;
   const auto& cc = m.citizens;
@@ -728,6 +766,10 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   const auto& following = world_.graph.following;
   const auto& kinds = world_.graph.kind;
   const auto& removed = world_.removed;
+  // Moderation takes down bots only (nodes from bots.first_node), so other followees skip the
+  // flag's random load.
+  const NodeId bots_begin =
+      world_.bots.size() > 0 ? world_.bots.first_node : world_.graph.num_nodes();
   auto& z = world_.citizens;
   const std::uint32_t num_states = z.num_states;
   const std::uint64_t seed = cfg.run.seed;
@@ -753,6 +795,13 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
   stifles.clear();
   BlockCounters* counts = counters_.data() + block * cs_;
   StepStats& work = block_stats_[block];
+
+  // Draws every citizen makes every step, four citizens per Philox call (core::LaneRng).
+  core::LaneRng activity(seed, model::stream::kActivity, t);
+  broadcast.clear();
+  for (std::uint32_t k = 0; k < max_country_outlets_; ++k) {
+    broadcast.emplace_back(seed, model::stream::kBroadcast, t, k);
+  }
 
   const NodeId begin = static_cast<NodeId>(block * kBlock);
   const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
@@ -853,9 +902,18 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
         }
       }
       const bool bot = items.from_bot[i] != 0;
-      z.reached[v] |= std::uint64_t{1} << (static_cast<unsigned>(cls) * 8u + s);
-      if (bot) z.reached[v] |= std::uint64_t{1} << (kBotReachBit + s);
       BlockCounters& k = counts[country * num_states + s];
+      const std::uint64_t had = z.reached[v];
+      const std::uint64_t class_bit = std::uint64_t{1} << (static_cast<unsigned>(cls) * 8u + s);
+      const std::uint64_t bot_bit = bot ? std::uint64_t{1} << (kBotReachBit + s) : 0;
+      if ((had | class_bit | bot_bit) != had) {  // reached for the first time by this class/bots
+        z.reached[v] = had | class_bit | bot_bit;
+        if (!(had & class_bit)) {
+          ++k.class_reach_new[static_cast<std::size_t>(cls)];
+          if (!(had & (kAnyClassBits << s))) ++k.reach_new;
+        }
+        if (bot_bit != 0 && !(had & bot_bit)) ++k.bot_reach_new;
+      }
       ++k.read;
       ++work.items_read;
       k.quality += items.quality[i];
@@ -927,9 +985,10 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     // probability broadcast_reach / 24 (a daily audience share); the citizen meets its latest item.
     bool met = false;  // read an outlet's item off the platform this step
     if (!world_.country_outlets[country].empty()) {
-      core::CounterRng broadcast(seed, model::stream::kBroadcast, v, t);
-      for (std::uint16_t o : world_.country_outlets[country]) {
-        if (!(broadcast.uniform() < m.outlets[o].broadcast_reach / 24.0)) continue;
+      const auto& outlets = world_.country_outlets[country];
+      for (std::size_t k = 0; k < outlets.size(); ++k) {
+        const std::uint16_t o = outlets[k];
+        if (!(broadcast[k].uniform(v) < m.outlets[o].broadcast_reach / 24.0)) continue;
         for (ItemId i = items.last_of[world_.outlet_node[o]];
              i != kNoItem && items.created[i] >= window_start; i = items.prev_by_author[i]) {
           if (items.created[i] < t) {
@@ -948,9 +1007,7 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     // else, so skipping the draw changes no other random number).
     const double p_session =
         cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
-    if (!(p_session >= 1.0) &&
-        !(p_session > 0.0 &&
-          core::CounterRng(seed, model::stream::kActivity, v, t).uniform() < p_session)) {
+    if (!(p_session >= 1.0) && !(p_session > 0.0 && activity.uniform(v) < p_session)) {
       if (met) finish_session();  // broadcast reads end here; no reading, no update
       continue;
     }
@@ -960,7 +1017,8 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     for (std::size_t slot = std::size_t{v} * model::kSeenSlots;
          any_checkers && slot < std::size_t{v + 1} * model::kSeenSlots; ++slot) {
       const ItemId root = z.seen_root[slot];
-      if (root == kNoItem || (z.seen_count[slot] & kSeenCorrected)) continue;
+      // kNoItem (empty) or model::kRetiredItem (dropped: nothing left to correct)
+      if (root >= items.size() || (z.seen_count[slot] & kSeenCorrected)) continue;
       const ItemId fix = items.correction[root];
       if (fix == kNoItem || items.created[fix] >= t) continue;
       z.seen_count[slot] = static_cast<std::uint8_t>(z.seen_count[slot] | kSeenCorrected);
@@ -974,10 +1032,17 @@ void Simulation::read_block(std::size_t block, Step t, std::vector<std::uint64_t
     // Items are in step order: created in [since, t) is an id in [first, stop).
     const ItemId first = items.first_at(since);
     const ItemId stop = items.first_at(t);
-    for (const NodeId u : following.row(v)) {
-      const ItemId newest = items.last_of[u];
-      if (newest == kNoItem || newest < first) continue;  // nothing new: one load per followee
-      if (removed[u]) continue;                           // taken down: its items vanish
+    // Two passes: first the newest item of every followee (independent loads the processor
+    // overlaps: the random gather over the row), then the walks of those with something new.
+    const auto row = following.row(v);
+    newest_of.resize(row.size());
+    for (std::size_t j = 0; j < row.size(); ++j) newest_of[j] = items.last_of[row[j]];
+    for (std::size_t j = 0; j < row.size(); ++j) {
+      const ItemId newest = newest_of[j];
+      // Nothing new since the last session (or no item at all): the common case.
+      if (newest < first || newest == kNoItem) continue;
+      const NodeId u = row[j];
+      if (u >= bots_begin && removed[u]) continue;  // a bot taken down: its items vanish
       for (ItemId i = newest; i != kNoItem && i >= first; i = items.prev_by_author[i]) {
         if (i >= stop) continue;  // posted this step: visible from the next one
         if (advocacy && u < z.count && items.root[i] != i &&
@@ -1027,10 +1092,9 @@ void Simulation::measure_phase() {
   const std::size_t num_states = z.num_states;
   const auto threshold = static_cast<float>(world_.config.model.citizens.favourable_threshold);
   const auto trust_state = static_cast<float>(world_.config.model.citizens.trust_state);
-  // Per block and (country, state): sums of a, a^2, a^3, a^4, favourable count, reach (any),
-  // reach by source class, bot reach, official trust.
-  constexpr std::size_t kClasses = model::kNumSourceClasses;
-  constexpr std::size_t kParts = 8 + kClasses;
+  // Per block and (country, state): sums of a, a^2, a^3, a^4, favourable count, official trust
+  // (reach is counted by the read phase: reach_total_).
+  constexpr std::size_t kParts = 6;
   std::vector<double> partial(num_blocks_ * cs_ * kParts, 0.0);
   tbb::parallel_for(
       tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
@@ -1041,7 +1105,6 @@ void Simulation::measure_phase() {
           const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
           for (NodeId v = begin; v < end; ++v) {
             const std::size_t base = z.country[v] * num_states;
-            const std::uint64_t reached = z.reached[v];
             for (std::size_t s = 0; s < num_states; ++s) {
               const double a = z.attitude[v * num_states + s];
               const double a2 = a * a;
@@ -1051,15 +1114,7 @@ void Simulation::measure_phase() {
               q[2] += a2 * a;
               q[3] += a2 * a2;
               q[4] += a > threshold ? 1.0 : 0.0;
-              bool any = false;
-              for (std::size_t c = 0; c < kClasses; ++c) {
-                const bool hit = (reached >> (c * 8 + s)) & 1u;
-                q[8 + c] += hit ? 1.0 : 0.0;
-                any = any || hit;
-              }
-              q[5] += any ? 1.0 : 0.0;
-              q[6] += ((reached >> (kBotReachBit + s)) & 1u) ? 1.0 : 0.0;
-              q[7] +=
+              q[5] +=
                   std::max(0.0f, std::min(1.0f, trust_state + z.trust_bonus[v * num_states + s]) -
                                      trust_penalty_[s]);
             }
@@ -1091,6 +1146,7 @@ void Simulation::measure_phase() {
     for (std::size_t s = 0; s < num_states; ++s) {
       const std::size_t j = c * num_states + s;
       const double* q = total.data() + j * kParts;
+      const std::uint64_t* reach = reach_total_.data() + j * kReachParts;
       const BlockCounters& k = sum[j];
       const double mean = n > 0 ? q[0] / n : 0.0;
       const double e2 = n > 0 ? q[1] / n : 0.0, e3 = n > 0 ? q[2] / n : 0.0,
@@ -1109,19 +1165,19 @@ void Simulation::measure_phase() {
       frame_.at(Metric::kMeanQualityRead, c, s) = k.read > 0 ? k.quality / k.read : 0.0;
       frame_.at(Metric::kReshares, c, s) = k.reshares;
       frame_.at(Metric::kReplies, c, s) = k.replies;
-      frame_.at(Metric::kReach, c, s) = q[5];
-      frame_.at(Metric::kReachOfficial, c, s) = q[8];
-      frame_.at(Metric::kReachMedia, c, s) = q[9];
-      frame_.at(Metric::kReachInfluencer, c, s) = q[10];
-      frame_.at(Metric::kReachPeer, c, s) = q[11];
+      frame_.at(Metric::kReach, c, s) = static_cast<double>(reach[0]);
+      frame_.at(Metric::kReachOfficial, c, s) = static_cast<double>(reach[2]);
+      frame_.at(Metric::kReachMedia, c, s) = static_cast<double>(reach[3]);
+      frame_.at(Metric::kReachInfluencer, c, s) = static_cast<double>(reach[4]);
+      frame_.at(Metric::kReachPeer, c, s) = static_cast<double>(reach[5]);
       frame_.at(Metric::kBotItemsRead, c, s) = k.bot_read;
       frame_.at(Metric::kBotShareRead, c, s) = k.read > 0 ? k.bot_read / double(k.read) : 0.0;
       frame_.at(Metric::kMeanQualityReadHuman, c, s) =
           human_read > 0 ? k.human_quality / human_read : 0.0;
       frame_.at(Metric::kHumanResharesOfBotItems, c, s) = k.bot_reshares;
-      frame_.at(Metric::kBotReach, c, s) = q[6];
+      frame_.at(Metric::kBotReach, c, s) = static_cast<double>(reach[1]);
       frame_.at(Metric::kCorrectionsRead, c, s) = k.corrections;
-      frame_.at(Metric::kOfficialTrust, c, s) = n > 0 ? q[7] / n : 0.0;
+      frame_.at(Metric::kOfficialTrust, c, s) = n > 0 ? q[5] / n : 0.0;
       frame_.at(Metric::kAttitudeShift, c, s) = shift_total_[j];
       frame_.at(Metric::kBotAttitudeShift, c, s) = bot_shift_total_[j];
     }

@@ -36,6 +36,12 @@ class Reader {
     }
     throw core::Error(core::ErrorKind::kInput, "checkpoint array " + name + " is missing");
   }
+  bool has(const std::string& name) const {
+    for (const auto& entry : s_) {
+      if (entry.first == name) return true;
+    }
+    return false;
+  }
   template <class T>
   void into(const std::string& name, std::vector<T>& out, std::size_t expected_size) const {
     const auto& v = get<T>(name);
@@ -75,7 +81,9 @@ StateArrays Simulation::save_state() const {
   s.emplace_back("citizens/advocating", copy_of(z.advocating));
   s.emplace_back("citizens/pending_post", copy_of(z.pending_post));
   s.emplace_back("citizens/pending_reply", copy_of(z.pending_reply));
-  // Items.
+  // Items (the live ones; serials name them among all items posted).
+  s.emplace_back("items/next_serial", std::vector<std::uint64_t>{it.next_serial});
+  s.emplace_back("items/serial", copy_of(it.serial));
   s.emplace_back("items/author", copy_of(it.author));
   s.emplace_back("items/root", copy_of(it.root));
   s.emplace_back("items/prev_by_author", copy_of(it.prev_by_author));
@@ -130,6 +138,11 @@ StateArrays Simulation::save_state() const {
   for (const auto& e : crisis_response_) response.insert(response.end(), e.begin(), e.end());
   s.emplace_back("sim/crisis_response", std::move(response));
   s.emplace_back("sim/metrics", copy_of(frame_.values));
+  // Scorecard sums over the cascades that compaction finished.
+  s.emplace_back("sim/finished_posts", copy_of(finished_tally_.posts));
+  s.emplace_back("sim/finished_paid_posts", copy_of(finished_tally_.paid_posts));
+  s.emplace_back("sim/finished_interactions", copy_of(finished_tally_.interactions));
+  s.emplace_back("sim/finished_theme_posts", copy_of(finished_tally_.theme_posts));
   return s;
 }
 
@@ -181,6 +194,21 @@ void Simulation::restore_state(const StateArrays& state) {
   r.into("items/cascade_depth", it.cascade_depth, items);
   r.into("items/cascade_last", it.cascade_last, items);
   r.into("items/last_of", it.last_of, world_.graph.num_nodes());
+  // Checkpoints written before compaction existed hold every item: serial == id.
+  if (r.has("items/serial")) {
+    r.into("items/serial", it.serial, items);
+    it.next_serial = r.get<std::uint64_t>("items/next_serial").at(0);
+  } else {
+    it.serial.resize(items);
+    for (std::size_t i = 0; i < items; ++i) it.serial[i] = i;
+    it.next_serial = items;
+  }
+  if (items > model::kMaxLiveItems || it.next_serial < items ||
+      (items > 0 && it.serial.back() >= it.next_serial)) {
+    throw core::Error(core::ErrorKind::kInput,
+                      "checkpoint items do not fit: " + std::to_string(items) +
+                          " items, next serial " + std::to_string(it.next_serial));
+  }
   for (const ItemId i : it.last_of) {
     if (i != kNoItem && i >= items) {
       throw core::Error(core::ErrorKind::kInput, "checkpoint array items/last_of names item " +
@@ -190,6 +218,15 @@ void Simulation::restore_state(const StateArrays& state) {
   }
   it.rebuild_step_index();
   r.into("world/removed", world_.removed, world_.graph.num_nodes());
+  // Only bots are taken down (moderation); the feeds test the flag for bot accounts only.
+  const NodeId bots_end = world_.bots.first_node + static_cast<NodeId>(world_.bots.size());
+  for (NodeId u = 0; u < world_.graph.num_nodes(); ++u) {
+    if (world_.removed[u] && (u < world_.bots.first_node || u >= bots_end)) {
+      throw core::Error(core::ErrorKind::kInput, "checkpoint array world/removed marks account " +
+                                                     std::to_string(u) +
+                                                     " as taken down, but only bot accounts are");
+    }
+  }
   r.into("world/bot_detected_at", world_.bots.detected_at, world_.bots.size());
   r.into("sim/negative_prev", negative_prev_, cs_);
   r.into("sim/outlet_last_pick", outlet_last_pick_, outlet_last_pick_.size());
@@ -230,6 +267,15 @@ void Simulation::restore_state(const StateArrays& state) {
     for (std::size_t s = 0; s < states; ++s) crisis_response_[e][s] = response[e * states + s];
   }
   r.into("sim/metrics", frame_.values, frame_.values.size());
+  recount_reach();
+  if (r.has("sim/finished_posts")) {
+    const std::size_t themes = world_.config.model.themes.size();
+    r.into("sim/finished_posts", finished_tally_.posts, states);
+    r.into("sim/finished_paid_posts", finished_tally_.paid_posts, states);
+    r.into("sim/finished_interactions", finished_tally_.interactions, states);
+    r.into("sim/finished_theme_posts", finished_tally_.theme_posts, states * themes);
+  }
+  finished_.clear();
 }
 
 }  // namespace dipsim::sim

@@ -192,6 +192,13 @@ RunRecord inspect_run(const Sweep& sweep, const RunSpec& run, const fs::path& di
     r.error = "cannot read " + path.filename().string() + ": " + e.message();
     return r;
   }
+  if (!has_final && r.status == "complete") {
+    // Killed after the outcome was written and before the rename: the close may not have
+    // finished, so the file is not trusted; the run counts as interrupted and runs again.
+    r.status = "interrupted";
+    r.error = "killed between finishing and renaming " + partial.filename().string();
+    return r;
+  }
   if (has_final && r.status != "complete") {
     r.error = "the run file has status " + r.status + " but is not a .partial file";
     r.status = "failed";

@@ -23,9 +23,10 @@ inline double metric_sum(const Simulation& sim, Metric m, std::size_t country, s
   return sim.metrics().at(m, country, state);
 }
 
-// Runs both arms for each seed; returns paired differences (b - a) of the outcome.
+// Runs both arms for each seed; returns paired differences (b - a) of the outcome. With
+// `keep_items` the runs do not compact items, for outcomes that look at items of the whole run.
 inline std::vector<double> paired(const SimConfig& a, const SimConfig& b, const Outcome& outcome,
-                                  const Outcome& per_step = nullptr) {
+                                  const Outcome& per_step = nullptr, bool keep_items = false) {
   std::vector<double> diffs;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     double values[2];
@@ -34,6 +35,7 @@ inline std::vector<double> paired(const SimConfig& a, const SimConfig& b, const 
       SimConfig cfg = *c;
       cfg.run.seed = static_cast<std::uint64_t>(seed);
       Simulation sim(build_world(cfg));
+      if (keep_items) sim.set_compaction_interval(0);
       double acc = 0.0;
       for (std::uint32_t t = 0; t < cfg.run.steps; ++t) {
         sim.step();

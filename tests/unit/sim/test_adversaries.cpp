@@ -7,6 +7,7 @@
 
 #include "dipsim/core/error.hpp"
 #include "dipsim/sim/simulation.hpp"
+#include "full_model.hpp"
 #include "paired.hpp"
 
 using namespace dipsim;
@@ -14,37 +15,6 @@ using namespace dipsim::sim;
 using namespace dipsim::sim::testing;
 
 namespace {
-
-// One country, one state campaigning, and a bot network attacking it.
-SimConfig attacked() {
-  SimConfig c;
-  c.run.steps = kSteps;
-  c.graph.mean_following = 15;
-  c.model.citizens.count = 3000;
-  c.model.citizens.activity_per_hour = 0.3;
-  c.model.citizens.reshare_propensity = 0.3;
-  model::CountryConfig a;
-  a.name = "A";
-  a.baseline_attitude = {0.1};
-  c.model.countries = {a};
-  model::StateConfig s;
-  s.name = "S";
-  s.posts_per_day = 8;
-  s.embassy_reach = 0.3;
-  s.language = 0;
-  c.model.states = {s};
-  model::BotNetworkConfig b;
-  b.name = "net";
-  b.count = 60;
-  b.stance = {-0.6};
-  b.follow_requests = 100;
-  b.follow_back = 0.2;
-  b.posts_per_day = 12;
-  b.quality_mean = 0.15;
-  b.language = 0;
-  c.model.bots = {b};
-  return c;
-}
 
 double total(const Simulation& s, Metric m) {
   return s.metrics().at(m, 0, 0);
@@ -116,7 +86,8 @@ TEST(Adversaries, FactChecksReduceResharingOfTheCheckedItem) {
     }
     return 0.0;
   };
-  expect_positive("fact-check -> smaller cascade of the checked story", paired(a, b, cascade));
+  expect_positive("fact-check -> smaller cascade of the checked story",
+                  paired(a, b, cascade, nullptr, /*keep_items=*/true));
   Simulation sim(build_world(b));
   double corrections = 0;
   for (std::uint32_t t = 0; t < kSteps; ++t) {
@@ -204,46 +175,6 @@ TEST(Adversaries, BotContentShiftsAttitudesAndIsAttributed) {
 }
 
 namespace {
-
-// Everything on: outlets, influencers and partnerships, bots with coordination and flooding,
-// moderation, fact-checkers, all event kinds, backfire, stubbornness, zealots.
-SimConfig everything() {
-  SimConfig c = attacked();
-  c.model.citizens.backfire = true;
-  c.model.citizens.stubbornness = 0.01;
-  c.model.countries[0].influencers = 20;
-  c.model.countries[0].zealots_for = {0.02};
-  c.model.countries[0].zealots_against = {0.02};
-  c.model.states[0].partnership.influencers = 5;
-  c.model.states[0].engagement.reply_share = 0.5;
-  c.model.states[0].counter.prebunk_share = 0.2;
-  c.model.states[0].counter.rebuttal_trigger = 5;
-  c.model.states[0].crisis_response = 0.5;
-  c.model.bots[0].coordination = 0.2;
-  c.model.bots[0].flood_copies = 2;
-  c.model.moderation.enabled = true;
-  model::OutletConfig o;
-  o.name = "o";
-  o.stance = {0.2};
-  c.model.outlets = {o};
-  model::FactCheckerConfig fc;
-  fc.name = "f";
-  fc.virality = 5;
-  c.model.fact_checkers = {fc};
-  model::EventConfig e;
-  for (auto kind :
-       {model::EventKind::kCrisis, model::EventKind::kHackedAccount, model::EventKind::kScandal,
-        model::EventKind::kSummit, model::EventKind::kSeedPosts}) {
-    e.kind = kind;
-    e.start = 5 + 10 * static_cast<std::uint32_t>(kind);
-    e.duration = 8;
-    e.state = 0;
-    e.country = 0;
-    c.model.events.push_back(e);
-  }
-  c.run.steps = 60;
-  return c;
-}
 
 std::vector<double> run_all(const SimConfig& c, int threads) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,

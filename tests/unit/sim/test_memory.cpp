@@ -48,16 +48,30 @@ TEST(MemoryEstimate, FollowsTheWorldsSize) {
   EXPECT_EQ(small.peak_bytes, std::max(small.build_peak, small.run_peak));
 }
 
-TEST(MemoryEstimate, ItemsGrowWithStepsAndCheckpointsCopyTheState) {
+TEST(MemoryEstimate, ItemsHeldAreBoundedByTheWindowNotTheRun) {
   SimConfig c = config(10'000);
   const auto a = estimate_memory(c, 1);
   c.run.steps = 400;
   const auto b = estimate_memory(c, 1);
-  EXPECT_NEAR(b.items / a.items, 4.0, 1e-9);
-  EXPECT_EQ(part(a, "checkpoint state copy"), 0U);
+  EXPECT_NEAR(b.items / a.items, 4.0, 1e-9);  // posted over the run
+  EXPECT_EQ(b.items_held, a.items_held);      // held at once: the window's, for both lengths
+  EXPECT_LT(a.items_held, a.items);
+  EXPECT_EQ(part(a, "items held (feed window and live cascades)"),
+            part(b, "items held (feed window and live cascades)"));
+  // A longer window holds more; a run shorter than the window holds everything it posts.
+  c.model.feed.window_steps = 96;
+  EXPECT_GT(estimate_memory(c, 1).items_held, b.items_held);
+  c.run.steps = 10;
+  const auto brief = estimate_memory(c, 1);
+  EXPECT_EQ(brief.items_held, brief.items);
+}
+
+TEST(MemoryEstimate, CheckpointsCopyTheState) {
+  const SimConfig c = config(10'000);
+  EXPECT_EQ(part(estimate_memory(c, 1), "checkpoint state copy"), 0U);
   const auto with = estimate_memory(c, 1, true);
   EXPECT_EQ(part(with, "checkpoint state copy"),
-            part(with, "citizens") + part(with, "items over the run"));
+            part(with, "citizens") + part(with, "items held (feed window and live cascades)"));
 }
 
 TEST(MemoryEstimate, CompleteGraphIsQuadratic) {

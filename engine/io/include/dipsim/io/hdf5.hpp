@@ -267,6 +267,9 @@ template <Number T>
 std::vector<T> read_array(const Dataset& dataset);
 /// Reads a whole numeric dataset as double.
 std::vector<double> read_as_double(const Dataset& dataset);
+/// Reads rows [first_row, first_row + row_count) of a numeric dataset, converted by HDF5 to T.
+template <Number T>
+std::vector<T> read_rows(const Dataset& dataset, hsize_t first_row, hsize_t row_count);
 /// Reads rows [first_row, first_row + row_count) of a numeric dataset as double.
 std::vector<double> read_rows_as_double(const Dataset& dataset, hsize_t first_row,
                                         hsize_t row_count);

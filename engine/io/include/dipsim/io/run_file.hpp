@@ -96,6 +96,15 @@ class RunWriter {
   template <h5::Number T>
   void write_array(const std::string& path, std::span<const T> data,
                    std::vector<std::string> dim_names = {});
+  /// Appends to a 1-D array that grows along the unlimited dimension `dim` of its group (a table
+  /// written a batch of rows at a time, such as "cascades/size" along "cascade"). The first call
+  /// creates the dimension (if no array made it yet) and the array, chunked by `chunk_rows` and
+  /// compressed, even when `data` is empty; later calls append. The dimension grows to the
+  /// longest of its arrays. Appending whole chunks writes each chunk once: it is never rewritten,
+  /// so a kill later does not damage it.
+  template <h5::Number T>
+  void append_array(const std::string& path, std::span<const T> data, const std::string& dim,
+                    hsize_t chunk_rows);
   /// As write_array, for variable-length UTF-8 strings.
   void write_strings(const std::string& path, std::span<const std::string> data,
                      std::vector<std::string> dim_names = {});

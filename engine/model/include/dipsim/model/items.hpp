@@ -4,6 +4,11 @@
 // pull walks exactly the items of the accounts a reader follows inside the recent window. Items
 // are appended in step order, so "created at step s or later" is "id >= first_at(s)": a pull
 // compares ids instead of loading each item's creation step.
+//
+// The store holds the live items only: compact() drops the items that can no longer matter and
+// renumbers the rest densely in their old order (so step order and first_at() still hold), which
+// keeps memory flat over a long run. An ItemId is therefore an index among live items; `serial`
+// names each item by its place among all items posted in the run (what the run file shows).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -38,6 +43,12 @@ struct NewItem {
   bool repeat = false;
 };
 
+/// Stands, in a citizen's memory of seen roots, for a root that compaction dropped: it is never
+/// the id of a live item, and unlike kNoItem the memory slot stays taken.
+inline constexpr ItemId kRetiredItem = kNoItem - 1;
+/// Most items the store holds at once: ids stay below kRetiredItem.
+inline constexpr std::size_t kMaxLiveItems = kRetiredItem;
+
 class ItemStore {
  public:
   explicit ItemStore(NodeId num_accounts = 0) { reset(num_accounts); }
@@ -49,10 +60,21 @@ class ItemStore {
   /// Counts a reply to an item (posting phase only).
   void add_reply(ItemId item) { ++replies[item]; }
 
+  /// Items held (live items).
   std::size_t size() const { return author.size(); }
+  /// Items posted in the run so far, dropped ones included (the next item's serial).
+  std::uint64_t posted() const { return next_serial; }
   std::size_t bytes() const;
 
+  /// Keeps the items i with keep[i] != 0 and drops the others, renumbering the kept ones densely
+  /// in their old order; remap[i] receives the new id of item i or kNoItem (keep.size() ==
+  /// size()). The caller keeps the root of every kept item. Links to dropped items
+  /// (prev_by_author, correction, last_of) become kNoItem; the step index is rebuilt. Buffers
+  /// keep their capacity, so compacting allocates nothing once the store reached its peak.
+  void compact(const std::vector<std::uint8_t>& keep, std::vector<ItemId>& remap);
+
   // Per item.
+  std::vector<std::uint64_t> serial;  ///< place among all items posted in the run (0, 1, ...)
   std::vector<NodeId> author;
   std::vector<ItemId> root;            ///< original item of the cascade (itself for originals)
   std::vector<ItemId> prev_by_author;  ///< previous item of the same author or kNoItem
@@ -75,6 +97,8 @@ class ItemStore {
   std::vector<ItemId> last_of;  ///< newest item of each account or kNoItem
   /// step_first[s]: id of the first item created at step s or later (for the steps seen so far).
   std::vector<ItemId> step_first;
+  /// Serial of the next item posted (items posted so far, dropped ones included).
+  std::uint64_t next_serial = 0;
 
   /// Id of the first item created at step `s` or later (size() if there is none yet).
   ItemId first_at(Step s) const {
@@ -83,6 +107,9 @@ class ItemStore {
   /// Rebuilds step_first from `created` (after restoring a checkpoint); throws core::Error if the
   /// items are not in step order.
   void rebuild_step_index();
+
+ private:
+  std::vector<ItemId> kept_;  ///< compact(): ids of the kept items (scratch, reused)
 };
 
 }  // namespace dipsim::model

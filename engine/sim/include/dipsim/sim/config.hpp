@@ -36,10 +36,10 @@ struct GraphConfig {
   double price_attractiveness = 1.0;     ///< price: initial attractiveness a
   std::string file;                      ///< file generator: path (absolute after loading)
   GraphFileFormat format = GraphFileFormat::kEdgeList;
-  bool directed = true;                  ///< edge list: false = each line is a mutual follow
-  bool one_based = false;                ///< edge list: ids start at 1
-  std::string country_attribute;         ///< GML/GraphML node attribute naming the country
-  std::string community_attribute;       ///< GML/GraphML node attribute for the community
+  bool directed = true;             ///< edge list: false = each line is a mutual follow
+  bool one_based = false;           ///< edge list: ids start at 1
+  std::string country_attribute;    ///< GML/GraphML node attribute naming the country
+  std::string community_attribute;  ///< GML/GraphML node attribute for the community
   /// multi_country: per country, shares of its follows going to each country (empty rows: use
   /// home_share); rows sum to 1.
   std::vector<std::vector<double>> follow_shares;
@@ -52,7 +52,7 @@ struct RunConfig {
   std::uint32_t steps = 168;                  ///< steps of one hour
   std::vector<std::uint32_t> snapshot_steps;  ///< steps after which attitudes are saved
   std::uint32_t snapshot_every = 0;           ///< also every N steps (0 = off)
-  bool save_edges = false;  ///< write the follow edges into the run file (graph/edge_*)
+  bool save_edges = false;       ///< write the follow edges into the run file (graph/edge_*)
   bool graph_statistics = true;  ///< write the graph's statistics as attributes of graph/
 };
 

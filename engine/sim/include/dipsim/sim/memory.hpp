@@ -3,9 +3,10 @@
 //
 // What: estimate_memory() adds up the world's arrays (citizens' structure of arrays, the follow
 // graph's two CSR relations and node attributes, the transient edge lists of graph
-// construction), the item store over the whole run (items are kept for the cascades and the
-// scorecard), the state copy a checkpoint makes, the writer's buffers and chunk caches, per-thread
-// scratch and the process's fixed base. available_memory() reads the smallest of MemAvailable
+// construction), the item store (the items held at once: compaction keeps those of about two feed
+// windows and those still referenced, so it does not grow with the run), the state copy a
+// checkpoint makes, the writer's buffers and chunk caches, per-thread scratch and the process's
+// fixed base. available_memory() reads the smallest of MemAvailable
 // (/proc/meminfo), the cgroup's remaining limit (v2 memory.max - memory.current, or v1
 // memory.limit_in_bytes - usage) and RLIMIT_AS less the address space already in use.
 // Why: a world that does not fit should be refused with the numbers in seconds, not killed by the
@@ -34,6 +35,7 @@ struct MemoryEstimate {
   double online = 0.0;            ///< expected online citizens
   double edges = 0.0;             ///< expected follow edges
   double items = 0.0;             ///< expected items posted over the run
+  double items_held = 0.0;        ///< expected items held at once (bounded by the feed window)
   std::vector<MemoryPart> parts;  ///< the terms, in the order listed in the header comment
   std::uint64_t peak_bytes = 0;   ///< the larger of the build and the run phase
   std::uint64_t build_peak = 0;   ///< while the graph is built (edge lists alive)

@@ -16,12 +16,16 @@
 // Randomness is keyed by (seed, stream, agent, step) and every reduction runs over a fixed block
 // partition, so results are bit-identical for any number of threads.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include <tbb/enumerable_thread_specific.h>
+
+#include "dipsim/core/rng.hpp"
 #include "dipsim/sim/metrics.hpp"
 #include "dipsim/sim/world.hpp"
 
@@ -43,6 +47,27 @@ struct PlatformStep {
   std::uint32_t takedowns = 0;     ///< bots removed
   std::uint32_t fact_checks = 0;   ///< corrections published
   std::uint32_t items_posted = 0;  ///< all items created in the step
+};
+
+/// One cascade (an original item and its reshares) as the run file's cascades/ table lists it.
+struct CascadeRow {
+  std::uint64_t root = 0;  ///< serial of the original item (ItemStore::serial)
+  NodeId author = 0;
+  std::uint8_t state = 0;
+  std::uint32_t size = 0;   ///< distinct sharers including the author
+  std::uint32_t depth = 0;  ///< deepest reshare
+  Step start = 0;           ///< step the original was posted
+  Step lifetime = 0;        ///< steps from the original to the cascade's latest item
+  float quality = 0.0f;
+};
+
+/// Per-state sums over the original posts of official accounts and paid influencers that the
+/// run file's scorecard/ group is made of (docs/output-format.md).
+struct ScorecardTally {
+  std::vector<std::uint64_t> posts;         ///< [state]
+  std::vector<std::uint64_t> paid_posts;    ///< [state]
+  std::vector<std::uint64_t> interactions;  ///< [state]: reshares (size - 1) + replies
+  std::vector<std::uint64_t> theme_posts;   ///< [state * themes + theme]
 };
 
 /// The dynamic state of a simulation as named arrays (for checkpoints). Everything that is not
@@ -85,6 +110,20 @@ class Simulation {
   /// citizen (or item) and the step. Debug builds call it after every step.
   void check_invariants() const;
 
+  /// Cascades finished in the latest step: roots dropped by its item compaction, whose cascade
+  /// can no longer grow, in serial order. Valid until the next step(); a run file writer takes
+  /// them after each step, so that finished cascades need no memory.
+  const std::vector<CascadeRow>& finished_cascades() const { return finished_; }
+  /// Rows of the cascades still held (live roots), in serial order.
+  std::vector<CascadeRow> live_cascades() const;
+  /// The scorecard sums over every original posted so far: finished cascades and live ones.
+  ScorecardTally scorecard_tally() const;
+  /// Items are compacted after every step whose count is a multiple of `every` (by default
+  /// feed.window_steps); 0 never compacts (for tests: a run without compaction must give the same
+  /// results, only holding every item). Call before the first step.
+  void set_compaction_interval(Step every) { compact_every_ = every; }
+  Step compaction_interval() const { return compact_every_; }
+
   /// Steps from each crisis event's start to the first crisis-aid post of each state in the
   /// crisis country ([event][state]; kNever if it never responded). Non-crisis events: kNever.
   const std::vector<std::vector<Step>>& crisis_response() const { return crisis_response_; }
@@ -96,7 +135,12 @@ class Simulation {
     std::uint32_t bot_read = 0, bot_reshares = 0, corrections = 0;
     double quality = 0.0, human_quality = 0.0;
     double shift = 0.0, bot_shift = 0.0;  ///< summed attitude changes
+    /// Citizens reached for the first time this step: by any source, by a bot, by each class.
+    std::uint32_t reach_new = 0, bot_reach_new = 0;
+    std::array<std::uint32_t, model::kNumSourceClasses> class_reach_new{};
   };
+  /// Parts of reach_total_ per (country, state): any source, bot, then one per source class.
+  static constexpr std::size_t kReachParts = 2 + model::kNumSourceClasses;
 
   void apply_events(Step t);
   void post_phase(Step t);
@@ -108,8 +152,20 @@ class Simulation {
   void fact_checks(Step t);
   void moderation(Step t);
   void read_phase(Step t);
-  void read_block(std::size_t block, Step t, std::vector<std::uint64_t>& candidates);
+  /// Per-thread buffers of the read phase (reused across blocks and steps).
+  struct ReadScratch {
+    std::vector<std::uint64_t> candidates;  ///< packed (score, item) of a session's feed
+    std::vector<ItemId> newest;             ///< newest item of each followee of the reader
+    std::vector<core::LaneRng> broadcast;   ///< per outlet of a country: audience draws
+  };
+  void read_block(std::size_t block, Step t, ReadScratch& scratch);
+  /// Kept across steps so the buffers keep their capacity (no allocation in a step's reads).
+  tbb::enumerable_thread_specific<ReadScratch> read_scratch_;
   void measure_phase();
+  // Item compaction (compaction.cpp).
+  void init_compaction();
+  void compact_items();
+  void finish_cascade(ItemId root, ScorecardTally* tally, std::vector<CascadeRow>* rows) const;
 
   World world_;
   Step steps_done_ = 0;
@@ -142,6 +198,12 @@ class Simulation {
   std::vector<double> checker_phase_;
   // Cumulative attitude shifts per (country, state), summed in block order.
   std::vector<double> shift_total_, bot_shift_total_;
+  /// Citizens reached so far, [(country * S + state) * kReachParts + part] (reach bits are only
+  /// ever set, so the read phase counts the new ones and the measure phase needs no scan).
+  std::vector<std::uint64_t> reach_total_;
+  std::uint32_t max_country_outlets_ = 0;  ///< most outlets any country has
+  /// Recounts reach_total_ from the citizens' reach bits (at construction and after a restore).
+  void recount_reach();
   std::vector<StepStats> block_stats_;  ///< [block]
   /// [block]: (sharer, root) pairs of shares read by someone who already knew the root
   std::vector<std::vector<std::pair<NodeId, ItemId>>> stifles_;
@@ -149,6 +211,15 @@ class Simulation {
   std::vector<PlatformStep> platform_;
   std::vector<std::vector<Step>> crisis_response_;
   MetricFrame frame_;
+  // Item compaction: schedule, finished cascades of the latest step, sums over finished
+  // cascades, and scratch reused by every compaction.
+  Step compact_every_ = 0;
+  std::vector<CascadeRow> finished_;
+  ScorecardTally finished_tally_;
+  std::vector<std::uint8_t>
+      official_state_;  ///< per node: state of an official account or kNoState
+  std::vector<std::uint8_t> keep_;
+  std::vector<ItemId> remap_;
 };
 
 }  // namespace dipsim::sim
