@@ -88,7 +88,7 @@ fuzz: setup
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run_fuzz.sh
 
 # Replays the committed fuzz corpora and regression inputs under AddressSanitizer + UBSan (g++,
-# `fuzz-replay` preset: build/fuzz-replay, only the libraries and the eight replay targets); the
+# `fuzz-replay` preset: build/fuzz-replay, only the libraries and the nine replay targets); the
 # last step of `make test`.
 fuzz-replay: setup
 	@cmake --preset fuzz-replay >/dev/null

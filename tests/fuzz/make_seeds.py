@@ -208,6 +208,7 @@ def hdf5_seeds(out, dipsim, tmp):
         f = Path(str(long_run) + suffix)
         if f.exists() and f.stat().st_size < 300_000:  # keep the committed corpus small
             files[name] = f.read_bytes()
+    journal_seeds(out, Path(str(long_run) + ".journal"))
     sweep = tmp / "s.yaml"
     shutil.copy(scen, tmp / "base.yaml")
     sweep.write_text("scenario: base.yaml\nparameters:\n  citizens.count: [20, 30]\n"
@@ -227,6 +228,30 @@ def hdf5_seeds(out, dipsim, tmp):
         write(out, "run_file", name + "_flipped", bytes(flipped))
     write(out, "run_file", "not_hdf5", b"\x89HDF\r\n\x1a\nthis is not really hdf5")
     write(out, "run_file", "text", (FUZZ / "base_scenario.yaml").read_bytes())
+
+
+def journal_seeds(out, journal):
+    """The run journal of an interrupted run (a snapshot and, if any finished, cascade chunks),
+    its header alone, and cut and bit-flipped copies."""
+    if not journal.exists():
+        return
+    import struct
+    data, at = journal.read_bytes(), 24
+    while at + 24 <= len(data):  # whole records only, up to 20 kB (4 B a snapshot value, 33 B a row)
+        kind, _, count, _ = struct.unpack_from("<IIQQ", data, at)
+        end = at + 24 + count * (4 if kind == 1 else 33)
+        if end > 20_000 and at > 24:
+            break
+        at = end
+    data = data[:at]
+    write(out, "journal", "journal", data)
+    write(out, "journal", "header_only", data[:24])
+    write(out, "journal", "cut_record", data[:24 + 30])
+    flipped = bytearray(data)
+    for k in range(1, 5):
+        flipped[24 + ((len(flipped) - 24) * k) // 5] ^= 0x21
+    write(out, "journal", "flipped", bytes(flipped))
+    write(out, "journal", "not_a_journal", b"DSJRNL02" + bytes(16))
 
 
 def main():

@@ -365,8 +365,8 @@ int main(int argc, char** argv) {
   run->add_option("--checkpoint-every", rf.checkpoint_every,
                   "write RUN.h5.checkpoint every N steps and on interrupt")
       ->check(CLI::Range(1u, 4'000'000'000u));
-  // Not CLI::ExistingFile: a resume killed at the wrong moment leaves RUN.h5.partial.resume
-  // in its place, which io::resume_run finds.
+  // Not CLI::ExistingFile: a resume needs the checkpoint and journal beside RUN.h5.partial, not
+  // the .partial itself (io::resume_run reads nothing from it).
   run->add_option("--resume", rf.resume,
                   "continue an interrupted run from RUN.h5.partial and its checkpoint");
   run->add_flag("--force", rf.force, "overwrite an existing run file");

@@ -1,7 +1,12 @@
 #include "dipsim/io/checkpoint.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 
 #include "dipsim/core/error.hpp"
@@ -61,6 +66,17 @@ void write_checkpoint(const std::filesystem::path& path, const Checkpoint& check
     }
     h5::flush(file);
     h5::close_file(file);
+    // On stable storage before the rename, so that after a crash of the machine the name never
+    // points at a checkpoint whose bytes were lost.
+    const int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      const std::string why = std::strerror(errno);
+      if (fd >= 0) ::close(fd);
+      throw core::Error(core::ErrorKind::kIo,
+                        "cannot put checkpoint " + tmp.string() + " on disk (fsync): " + why,
+                        core::InputLocation{path.string(), 0, 0, ""});
+    }
+    ::close(fd);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);  // the previous checkpoint, if any, stays as it was

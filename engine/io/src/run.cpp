@@ -8,6 +8,7 @@
 #include <ctime>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <span>
 #include <system_error>
@@ -19,6 +20,7 @@
 #include "dipsim/graph/stats.hpp"
 #include "dipsim/io/checkpoint.hpp"
 #include "dipsim/io/hdf5.hpp"
+#include "dipsim/io/journal.hpp"
 #include "dipsim/sim/memory.hpp"
 #include "dipsim/sim/simulation.hpp"
 
@@ -152,16 +154,11 @@ const std::vector<T>* find_array(const sim::StateArrays& state, const std::strin
   return nullptr;
 }
 
-template <h5::Number T>
-std::vector<T> read_cascade_column(const h5::File& file, const char* name, std::uint64_t first,
-                                   std::uint64_t count) {
-  return h5::read_rows<T>(h5::open_dataset(file, std::string("cascades/") + name), first, count);
-}
-
 // The cascades/ table: one row per original item. Cascades finish during the run (item
 // compaction drops their roots: sim/src/compaction.cpp); their rows are buffered and written a
-// whole chunk at a time, so each chunk is written once and never rewritten, and a resume copies
-// the rows up to its checkpoint from the interrupted file (as it does snapshots). The rows still
+// whole chunk at a time, so each chunk is written once and never rewritten; while the run keeps
+// checkpoints each chunk also goes to the run journal (io/journal.hpp), from which a resume
+// writes the rows up to its checkpoint again (as it does snapshots). The rows still
 // buffered at a checkpoint go into the checkpoint. At the end, the buffer and then the live
 // cascades (in serial order) are written: rows are in the order cascades finished, not in
 // root_item order. Memory: one chunk of rows.
@@ -175,8 +172,8 @@ class CascadeTable {
                                    65536);
   }
 
-  CascadeTable(RunWriter& out, std::uint32_t citizens)
-      : out_(out), chunk_rows_(chunk_rows(citizens)) {}
+  CascadeTable(RunWriter& out, std::uint32_t citizens, Journal* journal)
+      : out_(out), chunk_rows_(chunk_rows(citizens)), journal_(journal) {}
 
   /// Takes the cascades that finished in a step.
   void add(std::span<const sim::CascadeRow> rows) {
@@ -184,7 +181,9 @@ class CascadeTable {
     if (buffer_.size() < chunk_rows_) return;
     std::size_t done = 0;
     for (; buffer_.size() - done >= chunk_rows_; done += chunk_rows_) {
-      write(std::span<const sim::CascadeRow>(buffer_).subspan(done, chunk_rows_));
+      const auto chunk = std::span<const sim::CascadeRow>(buffer_).subspan(done, chunk_rows_);
+      write(chunk);
+      if (journal_ != nullptr) journal_->append_cascades(chunk);
     }
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(done));
   }
@@ -225,10 +224,10 @@ class CascadeTable {
     state.emplace_back("run/cascade_quality", std::move(quality));
   }
 
-  /// Continues a table from a checkpoint: copies the rows it says were written from the
-  /// interrupted file `from`, a chunk at a time, and takes back its buffered rows. A checkpoint
+  /// Continues a table from a checkpoint: writes again the rows it says were written (`written`,
+  /// from the run journal), a chunk at a time, and takes back its buffered rows. A checkpoint
   /// without the table (written before cascades could finish early) holds every cascade live.
-  void restore(const sim::StateArrays& state, const std::filesystem::path& from) {
+  void restore(const sim::StateArrays& state, std::span<const sim::CascadeRow> written_rows) {
     const auto* written = find_array<std::uint64_t>(state, "run/cascade_rows_written");
     if (written == nullptr) return;
     const auto* root = find_array<std::uint64_t>(state, "run/cascade_root");
@@ -250,26 +249,14 @@ class CascadeTable {
                           "checkpoint arrays run/cascade_* are missing or do not fit together");
       }
     }
-    if (written->front() > 0) {
-      const h5::File file = h5::open_file(from, false);
-      std::vector<sim::CascadeRow> rows;
-      for (std::uint64_t first = 0; first < written->front(); first += chunk_rows_) {
-        const std::uint64_t count = std::min<std::uint64_t>(chunk_rows_, written->front() - first);
-        const auto c_root = read_cascade_column<std::uint64_t>(file, "root_item", first, count);
-        const auto c_author = read_cascade_column<std::uint32_t>(file, "author", first, count);
-        const auto c_state = read_cascade_column<std::uint8_t>(file, "state", first, count);
-        const auto c_size = read_cascade_column<std::uint32_t>(file, "size", first, count);
-        const auto c_depth = read_cascade_column<std::uint32_t>(file, "depth", first, count);
-        const auto c_start = read_cascade_column<std::uint32_t>(file, "start_step", first, count);
-        const auto c_lifetime = read_cascade_column<std::uint32_t>(file, "lifetime", first, count);
-        const auto c_quality = read_cascade_column<float>(file, "quality", first, count);
-        rows.clear();
-        for (std::size_t i = 0; i < count; ++i) {
-          rows.push_back(sim::CascadeRow{c_root[i], c_author[i], c_state[i], c_size[i], c_depth[i],
-                                         c_start[i], c_lifetime[i], c_quality[i]});
-        }
-        write(rows);
-      }
+    if (written_rows.size() != written->front()) {
+      throw core::Error(core::ErrorKind::kInput,
+                        "the run journal holds " + std::to_string(written_rows.size()) +
+                            " finished cascades, but the checkpoint counts " +
+                            std::to_string(written->front()));
+    }
+    for (std::size_t first = 0; first < written_rows.size(); first += chunk_rows_) {
+      write(written_rows.subspan(first, std::min(chunk_rows_, written_rows.size() - first)));
     }
     buffer_.clear();
     for (std::size_t i = 0; i < n; ++i) {
@@ -308,6 +295,7 @@ class CascadeTable {
 
   RunWriter& out_;
   std::size_t chunk_rows_;
+  Journal* journal_;  ///< null when the run keeps no checkpoints
   std::vector<sim::CascadeRow> buffer_;
   std::uint64_t written_ = 0;  ///< rows in the file
   std::vector<std::uint64_t> u64_;
@@ -441,18 +429,18 @@ void write_events(RunWriter& out, const sim::SimConfig& cfg) {
 
 namespace {
 
-// What a resumed run copies from its interrupted file: the metric rows and snapshots up to the
-// checkpoint, and the checkpoint itself.
+// What a resumed run continues from: the checkpoint (with the metric rows of steps
+// 0..checkpoint.step), the snapshots and finished cascades of the run journal, and the journal
+// itself, cut back to the checkpoint and open for appending. Nothing comes from the interrupted
+// file (io/journal.hpp says why).
 struct ResumeData {
   Checkpoint checkpoint;
   std::vector<std::vector<double>> frames;  ///< per step 0..checkpoint.step: [metric][c][s]
-  std::vector<std::pair<std::uint32_t, std::vector<Real>>> snapshots;
-  /// The interrupted file, moved aside; removed once the new file holds its rows on disk.
-  std::filesystem::path moved;
+  JournalContents journaled;
+  std::optional<Journal> journal;
 };
 
-RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
-                   const ResumeData* resume) {
+RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options, ResumeData* resume) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const sim::SimConfig& cfg = scenario.config;
@@ -467,6 +455,7 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
   // A resumed run keeps the scenario text of the run it continues (re-resolving it would name
   // the .partial as its source), so its checkpoints still match the file it writes.
   prov.scenario = resume != nullptr ? resume->checkpoint.scenario : scenario.resolved.to_yaml();
+  prov.title = scenario.resolved.get_string("title");
   prov.host = host_name();
   prov.command_line = options.command_line;
   prov.start_time = iso8601_now();
@@ -488,23 +477,40 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
   sim::Simulation simulation(sim::build_world(cfg));
   RunWriter out(options.output, prov, layout, options.force);
   const std::filesystem::path ckpt = checkpoint_path(out.final_path());
+  const std::filesystem::path journal_path = Journal::path_for(out.final_path());
+  std::optional<Journal> journal;
+  if (resume != nullptr) {
+    journal = std::move(resume->journal);
+  } else {
+    // A checkpoint and journal left by an earlier run of the same output belong to the .partial
+    // that this run has just replaced: they could only mislead a later --resume.
+    std::error_code ec;
+    for (const auto& stale : {ckpt, std::filesystem::path(ckpt.string() + ".tmp"), journal_path}) {
+      std::filesystem::remove(stale, ec);
+    }
+    if (options.checkpoint_every > 0) journal = Journal::create(journal_path);
+  }
+  Journal* const journaling = options.checkpoint_every > 0 && journal ? &*journal : nullptr;
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
   try {
     const auto& world = simulation.world();
     result.num_citizens = world.citizens.count;
     result.num_edges = world.graph.num_edges();
-    out.set_attribute("/", "title", scenario.resolved.get_string("title"));
     write_graph_group(out, world);
 
     std::vector<NodeId> citizen_ids(world.citizens.count);
     std::iota(citizen_ids.begin(), citizen_ids.end(), NodeId{0});
     const auto snapshots = snapshot_schedule(cfg.run);
     auto snapshot_if_due = [&](std::uint32_t step) {
-      if (snapshots.count(step)) out.append_snapshot(step, citizen_ids, simulation.attitudes());
+      if (!snapshots.count(step)) return;
+      out.append_snapshot(step, citizen_ids, simulation.attitudes());
+      if (journaling != nullptr) journaling->append_snapshot(step, simulation.attitudes());
     };
-    CascadeTable cascades(out, simulation.world().citizens.count);
+    CascadeTable cascades(out, simulation.world().citizens.count, journaling);
     auto save_checkpoint = [&]() {
-      out.flush();  // the file holds every row the checkpoint covers
+      out.flush();
+      // The journal holds every snapshot and cascade chunk the checkpoint covers.
+      if (journaling != nullptr) journaling->sync();
       Checkpoint c{simulation.steps_done(),
                    prov.scenario,
                    cfg.run.seed,
@@ -512,25 +518,30 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
                    out.metric_rows(simulation.steps_done() + 1),
                    simulation.metrics().values.size()};
       cascades.save(c.state);
+      c.state.emplace_back("run/checkpoint_every",
+                           std::vector<std::uint64_t>{options.checkpoint_every});
+      if (journaling != nullptr) {
+        c.state.emplace_back("run/journal_token", std::vector<std::uint64_t>{journaling->token()});
+        c.state.emplace_back("run/journal_bytes", std::vector<std::uint64_t>{journaling->bytes()});
+      }
       write_checkpoint(ckpt, c);
     };
 
     std::uint32_t first = 1;
     if (resume != nullptr) {
-      // Rows up to the checkpoint come from the interrupted file, bit for bit.
+      // Rows up to the checkpoint come from the checkpoint and the journal, bit for bit.
       for (std::size_t t = 0; t < resume->frames.size(); ++t) {
         out.append_step(static_cast<std::uint32_t>(t), resume->frames[t]);
       }
-      for (const auto& [step, values] : resume->snapshots) {
+      for (const auto& [step, values] : resume->journaled.snapshots) {
         out.append_snapshot(step, citizen_ids, values);
       }
       simulation.restore_state(resume->checkpoint.state);
-      cascades.restore(resume->checkpoint.state, resume->moved);
+      cascades.restore(resume->checkpoint.state, resume->journaled.cascades);
+      resume->journaled = {};
       out.set_attribute("/", "resumed_from_step",
                         static_cast<std::uint64_t>(resume->checkpoint.step));
-      out.flush();  // the copied rows are on disk: the moved-aside file is no longer needed
-      std::error_code ignored;
-      std::filesystem::remove(resume->moved, ignored);
+      out.flush();  // the root's attribute heap as it stays until the end
       first = resume->checkpoint.step + 1;
     } else {
       out.append_step(0, simulation.metrics().values);
@@ -569,8 +580,10 @@ RunResult run_impl(const LoadedScenario& scenario, const RunOptions& options,
     if (result.status == RunStatus::kComplete) {
       std::error_code ec;
       std::filesystem::remove(ckpt, ec);  // a finished run needs no checkpoint
-      // nor the temporary of one that a killed process was writing
+      // nor the temporary of one that a killed process was writing, nor the journal
       std::filesystem::remove(ckpt.string() + ".tmp", ec);
+      journal.reset();
+      std::filesystem::remove(journal_path, ec);
     }
   } catch (const std::exception& e) {
     try {
@@ -628,119 +641,65 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
                       "expected the .partial file of an interrupted run (RUN.h5.partial)", where);
   }
   const std::filesystem::path final_path(name.substr(0, name.size() - suffix.size()));
-  // A resume moves the interrupted file to RUN.h5.partial.resume while it copies the rows into a
-  // fresh RUN.h5.partial; if it was killed in between, the moved file is the one to read.
-  const std::filesystem::path moved(partial.string() + ".resume");
+  const std::filesystem::path ckpt = checkpoint_path(final_path);
+  // Nothing is read from the interrupted file: a kill may have left its HDF5 metadata in a state
+  // that no longer decodes (io/journal.hpp). The checkpoint and the journal hold the run.
   std::error_code ec;
-  const std::filesystem::path source = std::filesystem::exists(moved, ec) ? moved : partial;
-  // Only what a killed writer cannot have damaged is read from the interrupted file: its root
-  // attributes and coordinates (written and flushed at creation). The metric rows come from the
-  // checkpoint, which is written atomically.
-  RunSummary summary;
-  {
-    h5::silence_error_printing();
-    if (!std::filesystem::exists(source, ec)) {
-      throw core::Error(core::ErrorKind::kIo, "cannot read run file: no such file", where);
-    }
-    if (!h5::is_hdf5_file(source)) {
-      throw core::Error(core::ErrorKind::kInput,
-                        "not an HDF5 file; expected the .partial file of an interrupted run",
-                        where);
-    }
-    const h5::File file = h5::open_file(source, false);
-    for (const char* required : {"metrics/country", "metrics/state", "metrics/step"}) {
-      if (!h5::has_attribute(file, "status") || !h5::exists(file, required)) {
-        throw core::Error(core::ErrorKind::kInput,
-                          "not a dipsim run file (root attribute \"status\" or dataset " +
-                              std::string(required) + " missing)",
-                          where);
-      }
-    }
-    summary.status = h5::read_string_attribute(file, "status");
-    if (h5::has_attribute(file, "scenario")) {
-      summary.attributes["scenario"] = h5::read_string_attribute(file, "scenario");
-    }
-    summary.countries = h5::read_strings(h5::open_dataset(file, "metrics/country"));
-    summary.states = h5::read_strings(h5::open_dataset(file, "metrics/state"));
-    const auto shape = h5::dataset_shape(h5::open_dataset(file, "metrics/step"));
-    summary.steps_written = shape.empty() ? 0 : shape[0];
-  }
-  // A .partial that says complete was stopped between writing its outcome and its rename: the
-  // close may not have finished, so it is not trusted, and the run continues from its
-  // checkpoint like an interrupted one.
-  if (summary.status == "complete" && !std::filesystem::exists(checkpoint_path(final_path), ec)) {
+  if (!std::filesystem::exists(ckpt, ec)) {
     throw core::Error(core::ErrorKind::kInput,
-                      "the run was stopped between finishing and renaming its file, and its "
-                      "checkpoint is gone; run it again",
+                      "nothing to resume from: the checkpoint " + ckpt.string() +
+                          " is gone (the run kept no checkpoints (--checkpoint-every), was "
+                          "stopped before its first one, or finished); run it again",
                       where);
   }
   ResumeData data;
-  data.checkpoint = read_checkpoint(checkpoint_path(final_path));
-  const auto scenario_it = summary.attributes.find("scenario");
-  if (scenario_it == summary.attributes.end() || scenario_it->second != data.checkpoint.scenario) {
+  data.checkpoint = read_checkpoint(ckpt);
+  const std::uint32_t step = data.checkpoint.step;
+  const auto& state = data.checkpoint.state;
+  const auto* token = find_array<std::uint64_t>(state, "run/journal_token");
+  const auto* bytes = find_array<std::uint64_t>(state, "run/journal_bytes");
+  const auto* every = find_array<std::uint64_t>(state, "run/checkpoint_every");
+  if (token == nullptr || bytes == nullptr || token->size() != 1 || bytes->size() != 1 ||
+      data.checkpoint.metric_rows.empty()) {
     throw core::Error(core::ErrorKind::kInput,
-                      "the checkpoint " + checkpoint_path(final_path).string() +
-                          " belongs to another run (its scenario differs)",
+                      "the checkpoint " + ckpt.string() +
+                          " was written by an older dipsim (it has no run journal or metric "
+                          "rows); resume it with that version or run the scenario again",
                       where);
   }
   LoadedScenario loaded{load_scenario_text(data.checkpoint.scenario, partial.string(),
                                            partial.parent_path(), scenario_schema()),
                         {}};
   loaded.config = to_sim_config(loaded.resolved);
-  const std::uint32_t step = data.checkpoint.step;
-  if (data.checkpoint.metric_rows.empty() && summary.steps_written < step + 1ull) {
+  const std::size_t row = sim::metric_infos().size() * loaded.config.model.countries.size() *
+                          loaded.config.model.states.size();
+  if (data.checkpoint.metric_row_size != row ||
+      data.checkpoint.metric_rows.size() != row * (step + 1ull)) {
     throw core::Error(core::ErrorKind::kInput,
-                      "the run file has " + std::to_string(summary.steps_written) +
-                          " steps but its checkpoint is at step " + std::to_string(step),
+                      "the checkpoint " + ckpt.string() + "'s metric rows do not fit its scenario",
                       where);
   }
-  {
-    h5::File file = h5::open_file(source, false);
-    const std::size_t cs = summary.countries.size() * summary.states.size();
-    const auto& infos = sim::metric_infos();
-    data.frames.assign(step + 1, std::vector<double>(infos.size() * cs));
-    const std::size_t row = infos.size() * cs;
-    const bool in_checkpoint = data.checkpoint.metric_row_size == row &&
-                               data.checkpoint.metric_rows.size() == row * (step + 1ull);
-    if (in_checkpoint) {
-      for (std::size_t t = 0; t <= step; ++t) {
-        std::copy_n(data.checkpoint.metric_rows.begin() + static_cast<std::ptrdiff_t>(t * row), row,
-                    data.frames[t].begin());
-      }
-      data.checkpoint.metric_rows = {};
-    }
-    for (std::size_t m = 0; m < infos.size() && !in_checkpoint; ++m) {
-      const auto rows = h5::read_rows_as_double(
-          h5::open_dataset(file, "metrics/" + std::string(infos[m].name)), 0, step + 1);
-      for (std::size_t t = 0; t <= step; ++t) {
-        std::copy_n(rows.begin() + static_cast<std::ptrdiff_t>(t * cs), cs,
-                    data.frames[t].begin() + static_cast<std::ptrdiff_t>(m * cs));
-      }
-    }
-    if (h5::exists(file, "snapshots/snapshot_step")) {
-      const auto steps = h5::read_as_double(h5::open_dataset(file, "snapshots/snapshot_step"));
-      const auto values = h5::read_array<Real>(h5::open_dataset(file, "snapshots/attitude"));
-      const std::size_t per = steps.empty() ? 0 : values.size() / steps.size();
-      for (std::size_t k = 0; k < steps.size(); ++k) {
-        if (steps[k] > step) break;
-        data.snapshots.emplace_back(
-            static_cast<std::uint32_t>(steps[k]),
-            std::vector<Real>(values.begin() + static_cast<std::ptrdiff_t>(k * per),
-                              values.begin() + static_cast<std::ptrdiff_t>((k + 1) * per)));
-      }
-    }
+  data.frames.assign(step + 1, std::vector<double>(row));
+  for (std::size_t t = 0; t <= step; ++t) {
+    std::copy_n(data.checkpoint.metric_rows.begin() + static_cast<std::ptrdiff_t>(t * row), row,
+                data.frames[t].begin());
   }
-  options.output = final_path;
-  if (source == partial) {
-    std::filesystem::rename(partial, moved, ec);  // atomic; the rows are in memory now
-    if (ec) {
-      throw core::Error(core::ErrorKind::kIo,
-                        "cannot move " + partial.string() + " to " + moved.string() +
-                            " before resuming: " + ec.message(),
+  data.checkpoint.metric_rows = {};
+  data.journal = Journal::resume(Journal::path_for(final_path), token->front(), bytes->front(),
+                                 data.journaled);
+  for (const auto& snapshot : data.journaled.snapshots) {
+    if (snapshot.first > step) {  // (the run file checks the number of values when written)
+      throw core::Error(core::ErrorKind::kInput,
+                        "the run journal's snapshot of step " + std::to_string(snapshot.first) +
+                            " does not fit the checkpoint of step " + std::to_string(step),
                         where);
     }
   }
-  data.moved = moved;
+  // A resume keeps checkpointing as the run did, unless told another interval.
+  if (options.checkpoint_every == 0 && every != nullptr && every->size() == 1) {
+    options.checkpoint_every = static_cast<std::uint32_t>(every->front());
+  }
+  options.output = final_path;
   return run_impl(loaded, options, &data);
 }
 

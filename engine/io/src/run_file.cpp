@@ -266,6 +266,7 @@ void RunWriter::Impl::create(const RunProvenance& provenance, const TimeSeriesLa
   h5::write_attribute(file, "git_revision", provenance.git_revision);
   h5::write_attribute(file, "attitude_precision", std::string(kRealName));
   h5::write_attribute(file, "scenario", provenance.scenario);
+  h5::write_attribute(file, "title", provenance.title);
   h5::write_attribute(file, "seed", provenance.seed);
   h5::write_attribute(file, "threads", std::uint64_t{provenance.threads});
   h5::write_attribute(file, "host", provenance.host);
@@ -318,6 +319,8 @@ void RunWriter::Impl::create(const RunProvenance& provenance, const TimeSeriesLa
     metric_data.emplace_back(std::move(data));
   }
   step = h5::RowAppender(std::move(step_scale));
+  // Every root attribute but the outcome's is written by now: the root's attribute heap is not
+  // touched again until finish(), so a kill during the steps leaves it as flushed here.
   h5::flush(file);  // a crash from here on leaves a readable file that says "running"
 }
 

@@ -1,8 +1,10 @@
 // Checkpoints: the dynamic state of a run at a step, in an HDF5 file beside the run file
-// (`RUN.h5.checkpoint`), written atomically (temporary name, then rename) so that a checkpoint on
-// disk is always whole. `dipsim run --resume RUN.h5.partial` rebuilds the world from the run's
-// resolved scenario, restores the state and continues; the finished file's datasets are
-// byte-identical to an uninterrupted run's.
+// (`RUN.h5.checkpoint`), written atomically (temporary name, fsync, then rename) so that a
+// checkpoint on disk is always whole. `dipsim run --resume RUN.h5.partial` rebuilds the world
+// from the run's resolved scenario, restores the state, writes the rows up to the checkpoint
+// again (metric rows from the checkpoint, snapshots and cascades from the run journal,
+// io/journal.hpp) and continues; the finished file's datasets are byte-identical to an
+// uninterrupted run's.
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -28,6 +28,7 @@ struct RunProvenance {
   std::string dipsim_version;  ///< dipsim's version, e.g. "0.1.0"
   std::string git_revision;    ///< `git describe --always --dirty` of the build
   std::string scenario;        ///< the full resolved scenario as YAML text
+  std::string title;           ///< the scenario's title
   std::string host;            ///< host name of the machine that ran it
   std::string command_line;    ///< the command line, as typed
   std::string start_time;      ///< ISO 8601 UTC, e.g. "2025-01-31T12:00:00Z"
