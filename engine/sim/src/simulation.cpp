@@ -82,6 +82,7 @@ Simulation::Simulation(World world) : world_(std::move(world)) {
   counters_.assign(num_blocks_ * cs_, BlockCounters{});
   block_stats_.assign(num_blocks_, StepStats{});
   stifles_.assign(num_blocks_, {});
+  actors_.assign(num_blocks_, {});
   negative_prev_.assign(cs_, 0);
   shift_total_.assign(cs_, 0.0);
   bot_shift_total_.assign(cs_, 0.0);
@@ -277,6 +278,9 @@ void Simulation::apply_events(Step t) {
               // The originator advocates its story from the start and knows it (it will not
               // take it up again when it reads it, and tells sharers that it knew).
               z.advocating[v] = id;
+              // It shares at once if it had a session last step: the post phase of this step
+              // must visit every citizen, not only those the last read phase recorded.
+              actors_valid_ = false;
               const std::size_t slot = std::size_t{v} * model::kSeenSlots;
               z.seen_root[slot] = id;
               z.seen_count[slot] = static_cast<std::uint8_t>(1u | kSeenReshared);
@@ -305,7 +309,8 @@ void Simulation::publish_citizen_actions(Step t) {
   const auto& cc = m.citizens;
   const bool advocacy = cc.advocacy;
   trending_.clear();
-  for (NodeId v = 0; v < z.count; ++v) {
+  // Citizen order: item ids do not depend on how the read phase was scheduled.
+  auto act = [&](NodeId v) {
     const graph::NodeKind kind = world_.graph.kind[v];
     if (const ItemId replied = z.pending_reply[v]; replied != kNoItem) {
       items.add_reply(replied);
@@ -358,7 +363,7 @@ void Simulation::publish_citizen_actions(Step t) {
     }
     if (const std::uint8_t s = z.pending_post[v]; s != model::kNoState) {
       z.pending_post[v] = model::kNoState;
-      if (advocacy && shares) continue;  // an advocate's share takes the place of its own post
+      if (advocacy && shares) return;  // an advocate's share takes the place of its own post
       model::NewItem p{v,
                        kNoItem,
                        s,
@@ -370,6 +375,13 @@ void Simulation::publish_citizen_actions(Step t) {
       p.language = z.language[v];
       items.add(p, t);
     }
+  };
+  if (actors_valid_) {
+    for (const auto& block : actors_) {
+      for (const NodeId v : block) act(v);
+    }
+  } else {
+    for (NodeId v = 0; v < z.count; ++v) act(v);
   }
 }
 
@@ -704,6 +716,7 @@ void Simulation::read_phase(Step t) {
                       auto& local = read_scratch_.local();
                       for (std::size_t b = r.begin(); b != r.end(); ++b) read_block(b, t, local);
                     });
+  actors_valid_ = true;
   stats_ = StepStats{};
   for (const StepStats& b : block_stats_) {
     stats_.sessions += b.sessions;
@@ -793,6 +806,15 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
   const bool any_checkers = !m.fact_checkers.empty();
   auto& stifles = stifles_[block];
   stifles.clear();
+  auto& actors = actors_[block];
+  actors.clear();
+  // Records v for the next post phase if the read phase left it something to publish.
+  const auto note_actor = [&](NodeId v) {
+    if (z.pending_post[v] != model::kNoState || z.pending_reshare[v] != kNoItem ||
+        z.pending_reply[v] != kNoItem || (advocacy && z.advocating[v] != kNoItem)) {
+      actors.push_back(v);
+    }
+  };
   BlockCounters* counts = counters_.data() + block * cs_;
   StepStats& work = block_stats_[block];
 
@@ -1001,14 +1023,20 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
       if (met && !z.online[v]) finish_session();
     }
 
-    if (!z.online[v]) continue;
+    if (!z.online[v]) {
+      if (met) note_actor(v);
+      continue;
+    }
     const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
     // Session with probability p; a draw only when 0 < p < 1 (the stream is used for nothing
     // else, so skipping the draw changes no other random number).
     const double p_session =
         cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
     if (!(p_session >= 1.0) && !(p_session > 0.0 && activity.uniform(v) < p_session)) {
-      if (met) finish_session();  // broadcast reads end here; no reading, no update
+      if (met) {
+        finish_session();  // broadcast reads end here; no reading, no update
+        note_actor(v);
+      }
       continue;
     }
 
@@ -1084,6 +1112,7 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
     if (post_rng.uniform() < post_p && num_states > 0) {
       z.pending_post[v] = static_cast<std::uint8_t>(post_rng.below(num_states));
     }
+    note_actor(v);
   }
 }
 

@@ -147,6 +147,7 @@ StateArrays Simulation::save_state() const {
 }
 
 void Simulation::restore_state(const StateArrays& state) {
+  actors_valid_ = false;  // the pending actions come from the state: the next post phase scans
   const Reader r(state);
   auto& z = world_.citizens;
   auto& it = world_.items;

@@ -207,6 +207,12 @@ class Simulation {
   std::vector<StepStats> block_stats_;  ///< [block]
   /// [block]: (sharer, root) pairs of shares read by someone who already knew the root
   std::vector<std::vector<std::pair<NodeId, ItemId>>> stifles_;
+  /// [block]: in ascending order, the citizens the read phase left something to publish (a
+  /// pending post, reshare or reply, or a session while advocating): the next post phase visits
+  /// only these instead of scanning every citizen. Invalid (full scan) until the first read
+  /// phase after construction or a restore.
+  std::vector<std::vector<NodeId>> actors_;
+  bool actors_valid_ = false;
   StepStats stats_;
   std::vector<PlatformStep> platform_;
   std::vector<std::vector<Step>> crisis_response_;
