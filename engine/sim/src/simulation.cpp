@@ -8,6 +8,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "dipsim/core/error.hpp"
@@ -827,6 +828,46 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
 
   const NodeId begin = static_cast<NodeId>(block * kBlock);
   const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
+  // Who has a session this step, decided first (the same draws as deciding it citizen by
+  // citizen: each is a pure function of (seed, stream, citizen, step)), so that the data of the
+  // sessions a few places ahead can be prefetched: sessions are sparse, and each would otherwise
+  // start with a cache miss on every per-citizen array it touches and on its followee row.
+  auto& sessions = scratch.sessions;
+  sessions.clear();
+  for (NodeId v = begin; v < end; ++v) {
+    if (!z.online[v]) continue;
+    const std::uint16_t country = z.country[v];
+    const auto& cty = m.countries[country];
+    const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
+    // Session with probability p; a draw only when 0 < p < 1 (the stream is used for nothing
+    // else, so skipping the draw changes no other random number).
+    const double p_session =
+        cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
+    if (p_session >= 1.0 || (p_session > 0.0 && activity.uniform(v) < p_session)) {
+      sessions.push_back(v);
+    }
+  }
+  // Three stages ahead: the citizen's arrays and its row's offsets; two ahead: its followee row;
+  // one ahead: the newest-item entries of its followees (the gather's random loads).
+  const auto prefetch_session = [&](std::size_t k) {
+    if (k + 3 < sessions.size()) {
+      const NodeId w = sessions[k + 3];
+      __builtin_prefetch(&following.offsets[w]);
+      __builtin_prefetch(&z.last_session[w]);
+      __builtin_prefetch(&z.seen_root[std::size_t{w} * model::kSeenSlots]);
+      __builtin_prefetch(&z.attitude[std::size_t{w} * num_states]);
+    }
+    if (k + 2 < sessions.size()) {
+      const auto row = following.row(sessions[k + 2]);
+      for (std::size_t j = 0; j < row.size(); j += 64 / sizeof(NodeId)) {
+        __builtin_prefetch(row.data() + j);
+      }
+    }
+    if (k + 1 < sessions.size()) {
+      for (const NodeId u : following.row(sessions[k + 1])) __builtin_prefetch(&items.last_of[u]);
+    }
+  };
+  std::size_t next_session = 0;
   for (NodeId v = begin; v < end; ++v) {
     const std::uint16_t country = z.country[v];
     const auto& cty = m.countries[country];
@@ -1027,18 +1068,15 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
       if (met) note_actor(v);
       continue;
     }
-    const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
-    // Session with probability p; a draw only when 0 < p < 1 (the stream is used for nothing
-    // else, so skipping the draw changes no other random number).
-    const double p_session =
-        cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
-    if (!(p_session >= 1.0) && !(p_session > 0.0 && activity.uniform(v) < p_session)) {
+    if (next_session == sessions.size() || sessions[next_session] != v) {
       if (met) {
         finish_session();  // broadcast reads end here; no reading, no update
         note_actor(v);
       }
       continue;
     }
+
+    prefetch_session(next_session++);
 
     // Corrections of roots this citizen saw, published since: shown once, first (only
     // fact-checkers publish corrections: without them the memory is not scanned).
@@ -1116,6 +1154,54 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
   }
 }
 
+// Sums of a, a^2, a^3, a^4, the favourable count and official trust per (country, state) over
+// citizens [begin, end), added to p[(country * S + state) * kMeasureParts + part]. The sums of the
+// current country are held in locals while consecutive citizens share it (citizens are numbered
+// country by country), so the additions are the same, in the same order, as adding to p
+// directly, without a store and reload per addition. NS: the number of states known at compile
+// time (1-3), or 0 for any.
+template <std::size_t NS>
+void Simulation::measure_block(double* p, NodeId begin, NodeId end, float threshold,
+                               float trust_state) const {
+  const auto& z = world_.citizens;
+  const std::size_t num_states = NS > 0 ? NS : z.num_states;
+  constexpr std::size_t kParts = kMeasureParts;
+  constexpr std::size_t kSlots = NS > 0 ? NS : model::kMaxStates;
+  std::array<std::array<double, kParts>, kSlots> acc{};
+  std::size_t current = std::numeric_limits<std::size_t>::max();
+  const auto flush = [&] {
+    if (current == std::numeric_limits<std::size_t>::max()) return;
+    double* q = p + current * num_states * kParts;
+    for (std::size_t s = 0; s < num_states; ++s) {
+      for (std::size_t k = 0; k < kParts; ++k) q[s * kParts + k] = acc[s][k];
+    }
+  };
+  for (NodeId v = begin; v < end; ++v) {
+    const std::size_t country = z.country[v];
+    if (country != current) {
+      flush();
+      current = country;
+      const double* q = p + current * num_states * kParts;
+      for (std::size_t s = 0; s < num_states; ++s) {
+        for (std::size_t k = 0; k < kParts; ++k) acc[s][k] = q[s * kParts + k];
+      }
+    }
+    for (std::size_t s = 0; s < num_states; ++s) {
+      const double a = z.attitude[v * num_states + s];
+      const double a2 = a * a;
+      auto& q = acc[s];
+      q[0] += a;
+      q[1] += a2;
+      q[2] += a2 * a;
+      q[3] += a2 * a2;
+      q[4] += a > threshold ? 1.0 : 0.0;
+      q[5] += std::max(0.0f, std::min(1.0f, trust_state + z.trust_bonus[v * num_states + s]) -
+                                 trust_penalty_[s]);
+    }
+  }
+  flush();
+}
+
 void Simulation::measure_phase() {
   const auto& z = world_.citizens;
   const std::size_t num_states = z.num_states;
@@ -1123,33 +1209,31 @@ void Simulation::measure_phase() {
   const auto trust_state = static_cast<float>(world_.config.model.citizens.trust_state);
   // Per block and (country, state): sums of a, a^2, a^3, a^4, favourable count, official trust
   // (reach is counted by the read phase: reach_total_).
-  constexpr std::size_t kParts = 6;
-  std::vector<double> partial(num_blocks_ * cs_ * kParts, 0.0);
-  tbb::parallel_for(
-      tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
-      [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t b = r.begin(); b != r.end(); ++b) {
-          double* p = partial.data() + b * cs_ * kParts;
-          const NodeId begin = static_cast<NodeId>(b * kBlock);
-          const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
-          for (NodeId v = begin; v < end; ++v) {
-            const std::size_t base = z.country[v] * num_states;
-            for (std::size_t s = 0; s < num_states; ++s) {
-              const double a = z.attitude[v * num_states + s];
-              const double a2 = a * a;
-              double* q = p + (base + s) * kParts;
-              q[0] += a;
-              q[1] += a2;
-              q[2] += a2 * a;
-              q[3] += a2 * a2;
-              q[4] += a > threshold ? 1.0 : 0.0;
-              q[5] +=
-                  std::max(0.0f, std::min(1.0f, trust_state + z.trust_bonus[v * num_states + s]) -
-                                     trust_penalty_[s]);
-            }
-          }
-        }
-      });
+  constexpr std::size_t kParts = kMeasureParts;
+  measure_partial_.assign(num_blocks_ * cs_ * kParts, 0.0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, num_blocks_, 1),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                      for (std::size_t b = r.begin(); b != r.end(); ++b) {
+                        const NodeId begin = static_cast<NodeId>(b * kBlock);
+                        const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
+                        double* p = measure_partial_.data() + b * cs_ * kParts;
+                        switch (num_states) {
+                          case 1:
+                            measure_block<1>(p, begin, end, threshold, trust_state);
+                            break;
+                          case 2:
+                            measure_block<2>(p, begin, end, threshold, trust_state);
+                            break;
+                          case 3:
+                            measure_block<3>(p, begin, end, threshold, trust_state);
+                            break;
+                          default:
+                            measure_block<0>(p, begin, end, threshold, trust_state);
+                            break;
+                        }
+                      }
+                    });
+  const std::vector<double>& partial = measure_partial_;
   const std::size_t num_countries = world_.config.model.countries.size();
   std::vector<double> total(cs_ * kParts, 0.0);
   std::vector<BlockCounters> sum(cs_);

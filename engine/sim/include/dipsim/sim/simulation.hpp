@@ -157,6 +157,7 @@ class Simulation {
     std::vector<std::uint64_t> candidates;  ///< packed (score, item) of a session's feed
     std::vector<ItemId> newest;             ///< newest item of each followee of the reader
     std::vector<core::LaneRng> broadcast;   ///< per outlet of a country: audience draws
+    std::vector<NodeId> sessions;           ///< citizens of the block with a session, in order
   };
   void read_block(std::size_t block, Step t, ReadScratch& scratch);
   /// Kept across steps so the buffers keep their capacity (no allocation in a step's reads).
@@ -213,6 +214,12 @@ class Simulation {
   /// phase after construction or a restore.
   std::vector<std::vector<NodeId>> actors_;
   bool actors_valid_ = false;
+  /// Measure phase: parts summed per (country, state), and the per-block sums (kept, so that a
+  /// step allocates nothing).
+  static constexpr std::size_t kMeasureParts = 6;
+  std::vector<double> measure_partial_;
+  template <std::size_t NS>
+  void measure_block(double* p, NodeId begin, NodeId end, float threshold, float trust_state) const;
   StepStats stats_;
   std::vector<PlatformStep> platform_;
   std::vector<std::vector<Step>> crisis_response_;
