@@ -828,46 +828,6 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
 
   const NodeId begin = static_cast<NodeId>(block * kBlock);
   const NodeId end = std::min<NodeId>(z.count, begin + kBlock);
-  // Who has a session this step, decided first (the same draws as deciding it citizen by
-  // citizen: each is a pure function of (seed, stream, citizen, step)), so that the data of the
-  // sessions a few places ahead can be prefetched: sessions are sparse, and each would otherwise
-  // start with a cache miss on every per-citizen array it touches and on its followee row.
-  auto& sessions = scratch.sessions;
-  sessions.clear();
-  for (NodeId v = begin; v < end; ++v) {
-    if (!z.online[v]) continue;
-    const std::uint16_t country = z.country[v];
-    const auto& cty = m.countries[country];
-    const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
-    // Session with probability p; a draw only when 0 < p < 1 (the stream is used for nothing
-    // else, so skipping the draw changes no other random number).
-    const double p_session =
-        cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
-    if (p_session >= 1.0 || (p_session > 0.0 && activity.uniform(v) < p_session)) {
-      sessions.push_back(v);
-    }
-  }
-  // Three stages ahead: the citizen's arrays and its row's offsets; two ahead: its followee row;
-  // one ahead: the newest-item entries of its followees (the gather's random loads).
-  const auto prefetch_session = [&](std::size_t k) {
-    if (k + 3 < sessions.size()) {
-      const NodeId w = sessions[k + 3];
-      __builtin_prefetch(&following.offsets[w]);
-      __builtin_prefetch(&z.last_session[w]);
-      __builtin_prefetch(&z.seen_root[std::size_t{w} * model::kSeenSlots]);
-      __builtin_prefetch(&z.attitude[std::size_t{w} * num_states]);
-    }
-    if (k + 2 < sessions.size()) {
-      const auto row = following.row(sessions[k + 2]);
-      for (std::size_t j = 0; j < row.size(); j += 64 / sizeof(NodeId)) {
-        __builtin_prefetch(row.data() + j);
-      }
-    }
-    if (k + 1 < sessions.size()) {
-      for (const NodeId u : following.row(sessions[k + 1])) __builtin_prefetch(&items.last_of[u]);
-    }
-  };
-  std::size_t next_session = 0;
   for (NodeId v = begin; v < end; ++v) {
     const std::uint16_t country = z.country[v];
     const auto& cty = m.countries[country];
@@ -1068,15 +1028,18 @@ void Simulation::read_block(std::size_t block, Step t, ReadScratch& scratch) {
       if (met) note_actor(v);
       continue;
     }
-    if (next_session == sessions.size() || sessions[next_session] != v) {
+    const std::uint32_t hour = (t + static_cast<std::uint32_t>(cty.utc_offset % 24 + 24)) % 24;
+    // Session with probability p; a draw only when 0 < p < 1 (the stream is used for nothing
+    // else, so skipping the draw changes no other random number).
+    const double p_session =
+        cc.activity_per_hour * cc.activity_profile[hour] * activity_mult_[country];
+    if (!(p_session >= 1.0) && !(p_session > 0.0 && activity.uniform(v) < p_session)) {
       if (met) {
         finish_session();  // broadcast reads end here; no reading, no update
         note_actor(v);
       }
       continue;
     }
-
-    prefetch_session(next_session++);
 
     // Corrections of roots this citizen saw, published since: shown once, first (only
     // fact-checkers publish corrections: without them the memory is not scanned).
@@ -1194,9 +1157,16 @@ void Simulation::measure_block(double* p, NodeId begin, NodeId end, float thresh
       q[1] += a2;
       q[2] += a2 * a;
       q[3] += a2 * a2;
-      q[4] += a > threshold ? 1.0 : 0.0;
-      q[5] += std::max(0.0f, std::min(1.0f, trust_state + z.trust_bonus[v * num_states + s]) -
-                                 trust_penalty_[s]);
+      // Both without a branch (the compiler makes branches of the plain forms, which the
+      // attitudes near the threshold make unpredictable): 1.0 or 0.0 by a mask, and max(y, 0)
+      // by clearing a negative y (y is finite: trust terms are), the same values as before.
+      const std::uint64_t favourable = 0 - static_cast<std::uint64_t>(a > threshold);
+      q[4] += std::bit_cast<double>(favourable & std::bit_cast<std::uint64_t>(1.0));
+      const float y =
+          std::min(1.0f, trust_state + z.trust_bonus[v * num_states + s]) - trust_penalty_[s];
+      const auto y_bits = std::bit_cast<std::uint32_t>(y);
+      q[5] += std::bit_cast<float>(
+          y_bits & ~static_cast<std::uint32_t>(static_cast<std::int32_t>(y_bits) >> 31));
     }
   }
   flush();

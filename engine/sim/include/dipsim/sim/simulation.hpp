@@ -157,7 +157,6 @@ class Simulation {
     std::vector<std::uint64_t> candidates;  ///< packed (score, item) of a session's feed
     std::vector<ItemId> newest;             ///< newest item of each followee of the reader
     std::vector<core::LaneRng> broadcast;   ///< per outlet of a country: audience draws
-    std::vector<NodeId> sessions;           ///< citizens of the block with a session, in order
   };
   void read_block(std::size_t block, Step t, ReadScratch& scratch);
   /// Kept across steps so the buffers keep their capacity (no allocation in a step's reads).
