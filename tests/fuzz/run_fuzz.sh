@@ -51,6 +51,8 @@ for t in $TARGETS; do
   # minimised at 32 KiB (a truncated file is a test too; the full seeds are kept beside them).
   max_len=4096 merge_len=4096
   [ "$t" = run_file ] && max_len=262144 merge_len=32768
+  # Journals: the seeds hold a 33 KiB cascade chunk record.
+  [ "$t" = journal ] && max_len=65536 merge_len=65536
   args=(-max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
         -artifact_prefix="$art/" -max_len="$max_len")
   [ -n "$dict" ] && [ -f "$dict" ] && args+=(-dict="$dict")
