@@ -1,6 +1,7 @@
 #include "dipsim/io/journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -141,6 +142,17 @@ Journal Journal::resume(const std::filesystem::path& path, std::uint64_t token, 
         "cannot open the run journal that the checkpoint counts on: " + errno_text());
   }
   Journal journal(path, fd, token, bytes);  // closes fd on every error below
+  // The count comes from the checkpoint: check it against the file before allocating for it.
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    throw journal_error(core::ErrorKind::kIo, path, "cannot read the run journal: " + errno_text());
+  }
+  if (static_cast<std::uint64_t>(info.st_size) < bytes) {
+    throw journal_error(core::ErrorKind::kInput, path,
+                        "the run journal has " + std::to_string(info.st_size) +
+                            " bytes, but its checkpoint counts " + std::to_string(bytes) +
+                            "; it was cut or belongs to another run");
+  }
   std::vector<std::byte> data(bytes);
   std::size_t done = 0;
   while (done < data.size()) {

@@ -663,8 +663,8 @@ RunResult resume_run(const std::filesystem::path& partial, RunOptions options) {
       data.checkpoint.metric_rows.empty()) {
     throw core::Error(core::ErrorKind::kInput,
                       "the checkpoint " + ckpt.string() +
-                          " was written by an older dipsim (it has no run journal or metric "
-                          "rows); resume it with that version or run the scenario again",
+                          " has no run journal or metric rows (written by an older dipsim, or "
+                          "damaged); resume it with that version or run the scenario again",
                       where);
   }
   LoadedScenario loaded{load_scenario_text(data.checkpoint.scenario, partial.string(),

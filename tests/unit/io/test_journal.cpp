@@ -150,6 +150,15 @@ TEST_F(JournalTest, RefusesAJournalShorterThanItsCheckpointSays) {
   }
   // Nothing was cut by the refusal.
   EXPECT_EQ(fs::file_size(path_), bytes - 5);
+  // A count from a damaged checkpoint far beyond the file is refused before anything is
+  // allocated for it.
+  try {
+    Journal::resume(path_, token, std::uint64_t{1} << 60, c);
+    FAIL() << "a count beyond the file was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInput);
+    EXPECT_THAT(e.what(), HasSubstr("checkpoint counts"));
+  }
 }
 
 TEST_F(JournalTest, RefusesADamagedRecord) {
